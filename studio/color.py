@@ -1,0 +1,83 @@
+"""Colour maths shared by the whole project: the one definition of hair intensity, sRGB <-> Oklab
+(through colour-science) and hex colour parsing."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+
+with warnings.catch_warnings():
+    # colour-science warns at import that Matplotlib is absent; plotting is not used here.
+    warnings.simplefilter("ignore")
+    import colour
+
+REC709_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float64)
+"""Rec.709 luma weights for R', G', B' (gamma-encoded sRGB values)."""
+
+MASK_THRESHOLD = 0.5
+"""Pixels whose hair mask is at least this value count as hair."""
+
+_SRGB = colour.RGB_COLOURSPACES["sRGB"]
+_HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
+
+
+def to_unit_float(image: np.ndarray) -> np.ndarray:
+    """An RGB image as float64 in [0, 1]: uint8 is divided by 255, uint16 by 65535, floats are kept."""
+    image = np.asarray(image)
+    if image.dtype == np.uint8:
+        return image.astype(np.float64) / 255.0
+    if image.dtype == np.uint16:
+        return image.astype(np.float64) / 65535.0
+    if np.issubdtype(image.dtype, np.floating):
+        return image.astype(np.float64, copy=False)
+    raise TypeError(f"unsupported image dtype {image.dtype}; expected uint8, uint16 or float")
+
+
+def luma(image: np.ndarray) -> np.ndarray:
+    """Rec.709 luma Y' = 0.2126 R' + 0.7152 G' + 0.0722 B' of sRGB-encoded values, in [0, 1], shape HxW."""
+    return to_unit_float(image)[..., :3] @ REC709_LUMA
+
+
+def hair_intensity(image: np.ndarray, mask: np.ndarray) -> float:
+    """Mean hair intensity of the paper: the mask-weighted mean luma over pixels whose mask is >= 0.5.
+
+    `image` is HxWx3 sRGB (uint8, uint16 or float in [0, 1]); `mask` is HxW with values in [0, 1].
+    Returns a value in [0, 1]. Raises ValueError when no pixel reaches the threshold.
+    """
+    mask = np.asarray(mask, dtype=np.float64)
+    if mask.shape != np.shape(image)[:2]:
+        raise ValueError(f"mask shape {mask.shape} does not match image shape {np.shape(image)[:2]}")
+    weights = np.where(mask >= MASK_THRESHOLD, mask, 0.0)
+    total = weights.sum()
+    if total <= 0.0:
+        raise ValueError("the hair mask is empty: no pixel reaches 0.5, so there is no hair intensity")
+    return float((luma(image) * weights).sum() / total)
+
+
+def srgb_to_oklab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB-encoded values in [0, 1] (..., 3) to Oklab (L in [0, 1], a and b roughly in [-0.4, 0.4])."""
+    xyz = colour.RGB_to_XYZ(np.asarray(rgb, dtype=np.float64), _SRGB, apply_cctf_decoding=True)
+    return colour.XYZ_to_Oklab(xyz)
+
+
+def oklab_to_srgb(lab: np.ndarray) -> np.ndarray:
+    """Oklab (..., 3) to sRGB-encoded values; out-of-gamut results are not clipped (callers decide)."""
+    xyz = colour.Oklab_to_XYZ(np.asarray(lab, dtype=np.float64))
+    return colour.XYZ_to_RGB(xyz, _SRGB, apply_cctf_encoding=True)
+
+
+def parse_hex(text: str) -> np.ndarray:
+    """'#RRGGBB' (or 'RRGGBB') to an sRGB float64 triple in [0, 1]; ValueError on anything else."""
+    match = _HEX.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"not a colour: {text!r} (expected #RRGGBB)")
+    digits = match.group(1)
+    return np.array([int(digits[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float64) / 255.0
+
+
+def to_hex(rgb: np.ndarray) -> str:
+    """An sRGB triple in [0, 1] (clipped) to '#rrggbb'."""
+    values = np.clip(np.round(np.asarray(rgb, dtype=np.float64) * 255.0), 0, 255).astype(int)
+    return "#{:02x}{:02x}{:02x}".format(*values)
