@@ -1,0 +1,261 @@
+"""3D colour LUTs: the table, blending, a fast trilinear apply, and PNG-strip / .cube file I/O.
+
+Layout, defined once here: `table[r, g, b]` is the output sRGB triple (float32 in [0, 1]) for the input
+(r, g, b) / (N - 1). The PNG strip is the texture layout apps use: width N*N, height N, pixel
+(x = r + N*b, y = g).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from studio.atomic import atomic_path
+from studio.errors import LutError
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # colour-science's "Matplotlib not installed" notice
+    import colour
+
+LUT_SIZES = (17, 33, 65)
+"""Supported edge lengths N of an N x N x N LUT."""
+
+_SUBPIXEL = 32  # OpenCV remap's fixed-point grid: positions are quantised to 1/32 of a LUT cell
+
+
+class LUT3D:
+    """An N x N x N x 3 colour table (float32, values in [0, 1]) indexed [r, g, b], N in LUT_SIZES."""
+
+    def __init__(self, table: np.ndarray) -> None:
+        table = np.asarray(table)
+        if table.ndim != 4 or table.shape[3] != 3 or not (table.shape[0] == table.shape[1] == table.shape[2]):
+            raise LutError(f"a 3D LUT table must have shape (N, N, N, 3), got {table.shape}")
+        if table.shape[0] not in LUT_SIZES:
+            raise LutError(f"LUT size {table.shape[0]} is not supported (use one of {LUT_SIZES})")
+        if not np.all(np.isfinite(table)):
+            raise LutError("LUT table holds NaN or infinite values")
+        if table.min() < 0.0 or table.max() > 1.0:
+            raise LutError(f"LUT values must lie in [0, 1], found [{table.min():.4g}, {table.max():.4g}]")
+        self._table = table.astype(np.float32)
+        self._table.flags.writeable = False
+        self._sampler: LutSampler | None = None
+
+    @property
+    def table(self) -> np.ndarray:
+        """The read-only float32 table, shape (N, N, N, 3), indexed [r, g, b]."""
+        return self._table
+
+    @property
+    def size(self) -> int:
+        """N, the number of grid points per axis."""
+        return self._table.shape[0]
+
+    @classmethod
+    def identity(cls, size: int = 33) -> LUT3D:
+        """The LUT that maps every colour to itself."""
+        if size not in LUT_SIZES:
+            raise LutError(f"LUT size {size} is not supported (use one of {LUT_SIZES})")
+        levels = np.linspace(0.0, 1.0, size, dtype=np.float32)
+        r, g, b = np.meshgrid(levels, levels, levels, indexing="ij")
+        return cls(np.stack([r, g, b], axis=-1))
+
+    def blend(self, other: LUT3D, t: float) -> LUT3D:
+        """(1 - t) * self + t * other, for t in [0, 1]; both LUTs must have the same size."""
+        _check_blend(self.size, other.size, t)
+        return LUT3D((1.0 - t) * self._table + t * other._table)
+
+    def sampler(self) -> LutSampler:
+        """The prepared fast sampler for this LUT (built once, then cached)."""
+        if self._sampler is None:
+            self._sampler = LutSampler.from_table(self._table)
+        return self._sampler
+
+    def apply(self, image: np.ndarray) -> np.ndarray:
+        """Trilinear lookup of every pixel: uint8 RGB HxWx3 -> uint8, float32 in [0, 1] -> float32."""
+        return self.sampler().apply(image)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LUT3D) and np.array_equal(self._table, other._table)
+
+    __hash__ = None  # mutable-looking value type: equality by content, not hashable
+
+    def __repr__(self) -> str:
+        return f"LUT3D(size={self.size})"
+
+    @classmethod
+    def read(cls, path: str | Path) -> LUT3D:
+        """Read a `.png` strip (8- or 16-bit RGB) or a `.cube` file, chosen by suffix."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".png", ".cube"):
+            raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
+        if not path.is_file():
+            raise LutError("LUT file not found", path)
+        try:
+            return _read_png(path) if suffix == ".png" else _read_cube(path)
+        except LutError as error:
+            raise LutError(error.problem, path) from None
+
+    def write(self, path: str | Path, bits: int = 16) -> None:
+        """Write atomically as a `.png` strip (`bits` 16 or 8) or a `.cube` file, chosen by suffix."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".png":
+            if bits not in (8, 16):
+                raise LutError(f"PNG LUTs are 8- or 16-bit, not {bits}-bit", path)
+            strip = to_strip(self._table)
+            scale, dtype = (65535.0, np.uint16) if bits == 16 else (255.0, np.uint8)
+            pixels = np.round(strip * scale).astype(dtype)
+            with atomic_path(path) as temp:
+                # OpenCV writes 16-bit RGB PNG (imageio's Pillow writer cannot); it expects BGR order.
+                if not cv2.imwrite(str(temp), cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)):
+                    raise LutError("could not write PNG", path)
+        elif suffix == ".cube":
+            with atomic_path(path) as temp:
+                colour.write_LUT(colour.LUT3D(table=self._table.astype(np.float64), name=path.stem), str(temp))
+        else:
+            raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
+
+
+def to_strip(table: np.ndarray) -> np.ndarray:
+    """(N, N, N, C) table [r, g, b] -> the N x N*N strip image, pixel (x = r + N*b, y = g)."""
+    n = table.shape[0]
+    return np.ascontiguousarray(table.transpose(1, 2, 0, 3).reshape(n, n * n, table.shape[3]))
+
+
+def from_strip(strip: np.ndarray) -> np.ndarray:
+    """The inverse of `to_strip`: an N x N*N x C strip image -> (N, N, N, C) table [r, g, b]."""
+    n = strip.shape[0]
+    return np.ascontiguousarray(strip.reshape(n, n, n, strip.shape[2]).transpose(2, 0, 1, 3))
+
+
+def _check_blend(size: int, other_size: int, t: float) -> None:
+    if size != other_size:
+        raise LutError(f"cannot blend LUTs of different sizes ({size} and {other_size})")
+    if not 0.0 <= t <= 1.0:
+        raise LutError(f"blend weight t must lie in [0, 1], got {t}")
+
+
+def _read_png(path: Path) -> LUT3D:
+    pixels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if pixels is None:
+        raise LutError("not a readable PNG image")
+    if pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise LutError(f"a PNG LUT must be 3-channel RGB, got shape {pixels.shape}")
+    n = pixels.shape[0]
+    if pixels.shape[1] != n * n or n not in LUT_SIZES:
+        raise LutError(
+            f"a PNG LUT strip must be N*N wide and N high with N in {LUT_SIZES}, got {pixels.shape[1]}x{n}"
+        )
+    scale = 65535.0 if pixels.dtype == np.uint16 else 255.0
+    strip = cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB).astype(np.float32) / scale
+    return LUT3D(from_strip(strip))
+
+
+def _read_cube(path: Path) -> LUT3D:
+    try:
+        lut = colour.read_LUT(str(path))
+    except Exception as error:  # colour raises assorted types on malformed text
+        raise LutError(f"not a readable .cube file ({error})") from None
+    if not isinstance(lut, colour.LUT3D):
+        raise LutError(f"expected a 3D LUT, found {type(lut).__name__}")
+    if not np.allclose(lut.domain, [[0, 0, 0], [1, 1, 1]]):
+        raise LutError(f"only the [0, 1] domain is supported, found {lut.domain.tolist()}")
+    return LUT3D(np.clip(lut.table, 0.0, 1.0))
+
+
+class LutSampler:
+    """A LUT prepared for fast trilinear lookups with OpenCV's `remap` (about 100x colour-science).
+
+    For 8-bit input the green axis is pre-interpolated at all 256 levels, so one bilinear remap over
+    (red, blue) finishes the trilinear lookup. Float input uses two remaps (the two blue slices around each
+    pixel) and a linear blend. Remap quantises positions to 1/32 of a LUT cell; against colour-science's
+    trilinear result the error stays well under 1/255 for colour-grading LUTs.
+    Samplers are linear in the table, so `blend` mixes two prepared samplers without rebuilding.
+    """
+
+    def __init__(self, size: int, by_green_level: np.ndarray, strip: np.ndarray) -> None:
+        self.size = size
+        self._by_green_level = by_green_level  # N x (256*N) x 3 float32: y = b, x = r + N*g8
+        self._strip = strip  # N x N*N x 3 float32: y = g, x = r + N*b
+
+    @classmethod
+    def from_table(cls, table: np.ndarray) -> LutSampler:
+        """Prepare a (N, N, N, 3) float32 table indexed [r, g, b]."""
+        n = table.shape[0]
+        lower, frac = _cell_positions(n)
+        along_green = (
+            table[:, lower] * (1.0 - frac)[None, :, None, None] + table[:, lower + 1] * frac[None, :, None, None]
+        )  # (r, g8, b, 3)
+        by_green_level = np.ascontiguousarray(along_green.transpose(2, 1, 0, 3).reshape(n, 256 * n, 3), np.float32)
+        return cls(n, by_green_level, to_strip(table).astype(np.float32))
+
+    def blend(self, other: LutSampler, t: float) -> LutSampler:
+        """The sampler of (1 - t) * self + t * other, for t in [0, 1]."""
+        _check_blend(self.size, other.size, t)
+        mix = [cv2.addWeighted(a, 1.0 - t, b, t, 0.0) for a, b in
+               ((self._by_green_level, other._by_green_level), (self._strip, other._strip))]
+        return LutSampler(self.size, mix[0], mix[1])
+
+    def apply(self, image: np.ndarray) -> np.ndarray:
+        """Trilinear lookup: uint8 RGB HxWx3 -> uint8; float32 HxWx3 in [0, 1] -> float32."""
+        image = np.asarray(image)
+        if image.ndim != 3 or image.shape[2] != 3:
+            raise LutError(f"expected an RGB image of shape (H, W, 3), got {image.shape}")
+        if image.dtype == np.uint8:
+            return self._apply_uint8(image)
+        if image.dtype == np.float32:
+            return self._apply_float(image)
+        raise LutError(f"expected uint8 or float32 pixels, got {image.dtype}")
+
+    def _apply_uint8(self, image: np.ndarray) -> np.ndarray:
+        tables = _uint8_map_tables(self.size)
+        red, green, blue = cv2.split(image)
+        coords = cv2.merge([cv2.add(cv2.LUT(red, tables.cell), cv2.LUT(green, tables.green_offset)),
+                            cv2.LUT(blue, tables.cell)])
+        subpixel = cv2.add(cv2.LUT(red, tables.subpixel_x), cv2.LUT(blue, tables.subpixel_y))
+        out = cv2.remap(self._by_green_level, coords, subpixel, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return cv2.convertScaleAbs(out, alpha=255.0)  # rounds and saturates to uint8
+
+    def _apply_float(self, image: np.ndarray) -> np.ndarray:
+        n = self.size
+        pos = np.clip(image, 0.0, 1.0) * np.float32(n - 1)
+        red, green, blue = cv2.split(pos)
+        lower_blue = np.minimum(np.floor(blue), n - 2)
+        blue_frac = blue - lower_blue
+        x = red + lower_blue * np.float32(n)
+        slices = [cv2.remap(self._strip, x + offset, green, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+                  for offset in (np.float32(0), np.float32(n))]
+        return cv2.blendLinear(slices[0], slices[1], 1.0 - blue_frac, blue_frac)
+
+
+class _Uint8MapTables:
+    """Per-level lookup tables that turn 8-bit channels into remap's fixed-point coordinates."""
+
+    def __init__(self, size: int) -> None:
+        levels = np.arange(256) * (size - 1) / 255.0
+        fixed = np.round(levels * _SUBPIXEL).astype(np.int32)
+        whole, part = fixed // _SUBPIXEL, fixed % _SUBPIXEL
+        self.cell = whole.astype(np.int16)
+        self.green_offset = (np.arange(256) * size).astype(np.int16)
+        self.subpixel_x = part.astype(np.uint16)
+        self.subpixel_y = (part * _SUBPIXEL).astype(np.uint16)
+
+
+_MAP_TABLES: dict[int, _Uint8MapTables] = {}
+
+
+def _uint8_map_tables(size: int) -> _Uint8MapTables:
+    if size not in _MAP_TABLES:
+        _MAP_TABLES[size] = _Uint8MapTables(size)
+    return _MAP_TABLES[size]
+
+
+def _cell_positions(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each 8-bit level: the lower grid index (at most N - 2) and the fraction towards the next."""
+    levels = np.arange(256) * (size - 1) / 255.0
+    lower = np.minimum(np.floor(levels).astype(np.intp), size - 2)
+    return lower, (levels - lower).astype(np.float32)
