@@ -19,6 +19,9 @@ REC709_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float64)
 MASK_THRESHOLD = 0.5
 """Pixels whose hair mask is at least this value count as hair."""
 
+INTENSITY_METRIC = "rec709-luma-mask-weighted"
+"""Name of the hair intensity definition below, as recorded in presets."""
+
 _SRGB = colour.RGB_COLOURSPACES["sRGB"]
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
@@ -46,14 +49,17 @@ def hair_intensity(image: np.ndarray, mask: np.ndarray) -> float:
     `image` is HxWx3 sRGB (uint8, uint16 or float in [0, 1]); `mask` is HxW with values in [0, 1].
     Returns a value in [0, 1]. Raises ValueError when no pixel reaches the threshold.
     """
-    mask = np.asarray(mask, dtype=np.float64)
+    mask = np.asarray(mask)
     if mask.shape != np.shape(image)[:2]:
         raise ValueError(f"mask shape {mask.shape} does not match image shape {np.shape(image)[:2]}")
-    weights = np.where(mask >= MASK_THRESHOLD, mask, 0.0)
-    total = weights.sum()
-    if total <= 0.0:
+    hair = mask >= MASK_THRESHOLD
+    rows, cols = np.flatnonzero(hair.any(axis=1)), np.flatnonzero(hair.any(axis=0))
+    if rows.size == 0:
         raise ValueError("the hair mask is empty: no pixel reaches 0.5, so there is no hair intensity")
-    return float((luma(image) * weights).sum() / total)
+    # Only the box around the hair can contribute; cropping first keeps this cheap on video frames.
+    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    weights = np.where(hair[box], mask[box], 0).astype(np.float64)
+    return float((luma(np.asarray(image)[box]) * weights).sum() / weights.sum())
 
 
 def srgb_to_oklab(rgb: np.ndarray) -> np.ndarray:

@@ -1,0 +1,295 @@
+"""Presets: a YAML file beside its PNG LUT strips, each LUT tied to a reference hair intensity.
+
+    schema_version: 1
+    name: Copper
+    id: copper
+    lut_size: 33
+    intensity_metric: rec709-luma-mask-weighted
+    anchors:                       # >= 2, strictly increasing intensity (the studio writes dark, light)
+      - {intensity: 0.12, look: {target: '#b5532a', ...}, lut: copper.dark.1a2b3c4d.png, sha256: ...}
+      - {intensity: 0.78, look: {...}, lut: copper.light.5e6f7a8b.png, sha256: ...}
+
+The JSON Schema is `studio/schemas/preset.schema.json`. LUT file names carry a short content hash, so a
+save writes new LUT files first and then renames the YAML over the old one: a reader sees either the old
+preset or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from studio.atomic import atomic_path, write_bytes_atomic
+from studio.color import INTENSITY_METRIC
+from studio.errors import LutError, PresetError
+from studio.look import Look, bake
+from studio.lut import LUT3D
+
+SCHEMA_VERSION = 1
+"""The preset format version this code reads and writes."""
+
+MAX_PRESET_BYTES = 1 << 20  # a preset YAML is a few hundred bytes; refuse to parse anything huge
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One reference: its mean hair intensity (Rec.709 luma, [0, 1]), the look and its baked LUT."""
+
+    intensity: float
+    look: Look
+    lut: LUT3D
+
+
+@dataclass
+class Preset:
+    """A named set of >= 2 anchors with strictly increasing intensity, all LUTs of one size."""
+
+    name: str
+    id: str
+    anchors: list[Anchor]
+    description: str = ""
+    lut_files: list[str] = field(default_factory=list, compare=False)
+    """File names the anchors' LUTs were read from or last saved to (empty for a new preset)."""
+
+    def __post_init__(self) -> None:
+        problems = _anchor_problems([a.intensity for a in self.anchors], [a.lut.size for a in self.anchors])
+        if problems:
+            raise PresetError("; ".join(problems))
+
+    @property
+    def lut_size(self) -> int:
+        """N of the anchors' N x N x N LUTs."""
+        return self.anchors[0].lut.size
+
+    @classmethod
+    def bake(cls, name: str, references: list[tuple[float, Look]], size: int = 33, description: str = "") -> Preset:
+        """A preset whose anchors are `look` baked at each (intensity, look) reference, in intensity order."""
+        ordered = sorted(references, key=lambda pair: pair[0])
+        anchors = [Anchor(intensity, look, bake(look, intensity, size)) for intensity, look in ordered]
+        return cls(name=name, id=slugify(name), anchors=anchors, description=description)
+
+    def to_document(self, lut_files: list[str]) -> dict[str, object]:
+        """The YAML document for this preset with the anchors' LUTs stored under `lut_files`."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "name": self.name,
+            "id": self.id,
+            **({"description": self.description} if self.description else {}),
+            "lut_size": self.lut_size,
+            "intensity_metric": INTENSITY_METRIC,
+            "anchors": [
+                {"intensity": round(float(a.intensity), 6), "look": a.look.to_dict(), "lut": file, "sha256": digest}
+                for a, (file, digest) in zip(self.anchors, lut_files, strict=True)
+            ],
+        }
+
+    def save(self, path: str | Path, bits: int = 16) -> None:
+        """Write the YAML at `path` and its PNG LUTs (`bits` 16 or 8) beside it, atomically."""
+        path = Path(path)
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise PresetError("a preset file must end in .yaml or .yml", path)
+        if not path.parent.is_dir():
+            raise PresetError("the folder does not exist", path.parent)
+        previous = _referenced_luts(path)
+        written: list[tuple[str, str]] = []
+        try:
+            for index, anchor in enumerate(self.anchors):
+                written.append(_write_lut(anchor.lut, path, _anchor_label(index, len(self.anchors)), bits))
+            text = yaml.safe_dump(self.to_document(written), sort_keys=False, allow_unicode=True)
+            write_bytes_atomic(path, text.encode("utf-8"))
+        except OSError as error:
+            for file, _ in written:
+                if file not in previous:
+                    (path.parent / file).unlink(missing_ok=True)
+            raise PresetError(f"could not save: {error.strerror or error}", path) from None
+        self.lut_files = [file for file, _ in written]
+        for stale in previous - set(self.lut_files):
+            (path.parent / stale).unlink(missing_ok=True)
+
+
+def slugify(name: str) -> str:
+    """A preset id from a name: lower case letters, digits and '-', at most 64 characters."""
+    slug = _SLUG.sub("-", name.lower()).strip("-")[:64]
+    return slug or "preset"
+
+
+def load_preset(path: str | Path) -> Preset:
+    """Read and fully check a preset; PresetError names the file and lists every problem found."""
+    preset, problems = _check(Path(path))
+    if problems:
+        raise PresetError("; ".join(problems), path)
+    assert preset is not None
+    return preset
+
+
+def validate(path: str | Path) -> list[str]:
+    """Every problem found in the preset at `path` (an empty list when it is valid)."""
+    return _check(Path(path))[1]
+
+
+@functools.lru_cache(maxsize=1)
+def preset_schema() -> dict[str, object]:
+    """The preset JSON Schema shipped in the package (draft 2020-12)."""
+    return json.loads(resources.files("studio.schemas").joinpath("preset.schema.json").read_text("utf-8"))
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check(path: Path) -> tuple[Preset | None, list[str]]:
+    document, problems = _read_document(path)
+    if document is None:
+        return None, problems
+    problems += _schema_problems(document)
+    anchors_data = document.get("anchors") if isinstance(document.get("anchors"), list) else []
+    anchors: list[Anchor] = []
+    files: list[str] = []
+    for index, item in enumerate(anchors_data):
+        anchor, anchor_problems = _read_anchor(path.parent, index, item, document.get("lut_size"))
+        problems += anchor_problems
+        if anchor is not None:
+            anchors.append(anchor)
+            files.append(item["lut"])
+    intensities = [item.get("intensity") for item in anchors_data if isinstance(item, dict)]
+    if all(isinstance(i, (int, float)) and not isinstance(i, bool) for i in intensities):
+        problems += _anchor_problems(intensities, [])
+    if problems or len(anchors) != len(anchors_data):
+        return None, _unique(problems)
+    preset = Preset(document["name"], document["id"], anchors, document.get("description", ""), files)
+    return preset, []
+
+
+def _read_document(path: Path) -> tuple[dict | None, list[str]]:
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return None, ["a preset file must end in .yaml or .yml"]
+    try:
+        if path.stat().st_size > MAX_PRESET_BYTES:
+            return None, [f"file is larger than {MAX_PRESET_BYTES} bytes; not a preset"]
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None, ["file not found"]
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [f"cannot read: {error}"]
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        return None, [f"malformed YAML: {' '.join(str(error).split())}"]
+    if not isinstance(document, dict):
+        return None, [f"expected a YAML mapping at the top level, found {type(document).__name__}"]
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        return None, [f"unknown schema_version {version!r} (this version of hair-studio reads {SCHEMA_VERSION})"]
+    return document, []
+
+
+def _schema_problems(document: dict) -> list[str]:
+    validator = jsonschema.Draft202012Validator(preset_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        problems.append(f"{where}: {error.message}")
+    return problems
+
+
+def _read_anchor(folder: Path, index: int, item: object, lut_size: object) -> tuple[Anchor | None, list[str]]:
+    where = f"anchors.{index}"
+    if not isinstance(item, dict):
+        return None, []  # the schema check already reported it
+    problems = []
+    intensity = item.get("intensity")
+    if isinstance(intensity, float) and not math.isfinite(intensity):
+        problems.append(f"{where}.intensity: {intensity} is not a finite number")
+    look = None
+    try:
+        look = Look.from_dict(item.get("look"))
+    except (TypeError, ValueError) as error:
+        problems.append(f"{where}.look: {error}")
+    lut_name = item.get("lut")
+    if not isinstance(lut_name, str):
+        return None, problems
+    lut_path, path_problem = _inside(folder, lut_name)
+    if path_problem:
+        return None, [*problems, f"{where}.lut: {path_problem}"]
+    if not lut_path.is_file():
+        return None, [*problems, f"{where}.lut: LUT file {lut_name!r} not found beside the preset"]
+    expected = item.get("sha256")
+    if isinstance(expected, str) and sha256_file(lut_path) != expected:
+        problems.append(f"{where}.lut: {lut_name!r} does not match its sha256 (file changed or corrupt)")
+    try:
+        lut = LUT3D.read(lut_path)
+    except LutError as error:
+        return None, [*problems, f"{where}.lut: {lut_name!r}: {error.problem}"]
+    if lut_size in (17, 33, 65) and lut.size != lut_size:
+        problems.append(f"{where}.lut: {lut_name!r} is a {lut.size}-point LUT but lut_size is {lut_size}")
+    if problems or look is None or not isinstance(intensity, (int, float)):
+        return None, problems
+    return Anchor(float(intensity), look, lut), []
+
+
+def _inside(folder: Path, name: str) -> tuple[Path, str | None]:
+    """The LUT path for `name`, or a problem when it is absolute or leaves the preset's folder."""
+    candidate = Path(name)
+    if candidate.is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return candidate, f"absolute path {name!r} is not allowed; LUT files sit beside the preset"
+    resolved = (folder / candidate).resolve()
+    if resolved.parent != folder.resolve() or ".." in candidate.parts or "\\" in name:
+        return resolved, f"path {name!r} leaves the preset folder; LUT files sit beside the preset"
+    return resolved, None
+
+
+def _anchor_problems(intensities: list[float], sizes: list[int]) -> list[str]:
+    problems = []
+    if len(intensities) < 2:
+        problems.append(f"a preset needs at least 2 anchors, found {len(intensities)}")
+    if any(not math.isfinite(i) or not 0.0 <= i <= 1.0 for i in intensities):
+        problems.append("anchor intensities must be finite numbers in [0, 1]")
+    elif any(b <= a for a, b in zip(intensities, intensities[1:], strict=False)):
+        problems.append(f"anchor intensities must be strictly increasing, found {list(intensities)}")
+    if len(set(sizes)) > 1:
+        problems.append(f"all anchor LUTs must have one size, found {sorted(set(sizes))}")
+    return problems
+
+
+def _anchor_label(index: int, count: int) -> str:
+    if count == 2:
+        return ("dark", "light")[index]
+    return f"anchor{index}"
+
+
+def _write_lut(lut: LUT3D, preset_path: Path, label: str, bits: int) -> tuple[str, str]:
+    """Write a LUT strip named `<stem>.<label>.<hash8>.png` beside the preset; returns (name, sha256)."""
+    staging = preset_path.parent / f".{preset_path.stem}.{label}.staging.png"
+    try:
+        lut.write(staging, bits=bits)
+        digest = sha256_file(staging)
+        name = f"{preset_path.stem}.{label}.{digest[:8]}.png"
+        with atomic_path(preset_path.parent / name) as temp:
+            staging.replace(temp)
+    finally:
+        staging.unlink(missing_ok=True)
+    return name, digest
+
+
+def _referenced_luts(path: Path) -> set[str]:
+    """LUT files the preset currently at `path` refers to (nothing if it is missing or unreadable)."""
+    document, problems = _read_document(path) if path.is_file() else (None, [])
+    if document is None or not isinstance(document.get("anchors"), list):
+        return set()
+    names = {a.get("lut") for a in document["anchors"] if isinstance(a, dict)}
+    return {name for name in names if isinstance(name, str) and _inside(path.parent, name)[1] is None}
+
+
+def _unique(problems: list[str]) -> list[str]:
+    return list(dict.fromkeys(problems))
