@@ -1,0 +1,67 @@
+"""Reading and writing still images and masks, with errors that name the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+
+from studio.atomic import atomic_path
+from studio.errors import StudioError
+
+
+class ImageError(StudioError):
+    """An image or mask file that cannot be read or written."""
+
+
+def read_rgb(path: str | Path) -> np.ndarray:
+    """An image file as uint8 RGB HxWx3 (grey is repeated, alpha dropped, 16-bit scaled down)."""
+    pixels = _read(path)
+    if pixels.dtype == np.uint16:
+        pixels = (pixels.astype(np.uint32) * 255 + 32767) // 65535
+    if pixels.dtype != np.uint8:
+        raise ImageError(f"unsupported pixel type {pixels.dtype}", path)
+    if pixels.ndim == 2:
+        pixels = np.repeat(pixels[..., None], 3, axis=2)
+    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
+        raise ImageError(f"expected an RGB image, got shape {pixels.shape}", path)
+    return np.ascontiguousarray(pixels[..., :3], dtype=np.uint8)
+
+
+def read_mask(path: str | Path, shape: tuple[int, int] | None = None) -> np.ndarray:
+    """A mask image as float32 HxW in [0, 1] (255 = hair; colour images use their first channel).
+
+    With `shape` (H, W), a mask of another size is an error rather than being resized silently.
+    """
+    pixels = _read(path)
+    if pixels.ndim == 3:
+        pixels = pixels[..., 0]
+    scale = {np.dtype(np.uint8): 255.0, np.dtype(np.uint16): 65535.0}.get(pixels.dtype)
+    if scale is None:
+        raise ImageError(f"unsupported mask pixel type {pixels.dtype}", path)
+    if shape is not None and pixels.shape != tuple(shape):
+        raise ImageError(f"mask is {pixels.shape[1]}x{pixels.shape[0]} but the image is {shape[1]}x{shape[0]}", path)
+    return pixels.astype(np.float32) / np.float32(scale)
+
+
+def write_image(path: str | Path, pixels: np.ndarray) -> None:
+    """Write uint8 RGB (or grey) pixels atomically; the format follows the suffix (.png, .jpg, ...)."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ImageError("the folder does not exist", path.parent)
+    try:
+        with atomic_path(path) as temp:
+            iio.imwrite(temp, pixels, extension=path.suffix.lower())
+    except (OSError, ValueError, TypeError) as error:
+        raise ImageError(f"could not write image: {error}", path) from None
+
+
+def _read(path: str | Path) -> np.ndarray:
+    path = Path(path)
+    if not path.is_file():
+        raise ImageError("file not found", path)
+    try:
+        return np.asarray(iio.imread(path))
+    except Exception as error:  # imageio raises many plugin-specific types for unreadable files
+        raise ImageError(f"not a readable image ({type(error).__name__})", path) from None
