@@ -16,9 +16,10 @@ import numpy as np
 from studio.color import oklab_to_srgb, parse_hex, srgb_to_oklab, to_hex
 from studio.lut import LUT3D, LUT_SIZES
 
-_LIGHTNESS_LIMITS = (0.02, 0.98)  # keep the curve's anchor off the ends, where its exponents blow up
+_LIGHTNESS_LIMITS = (1e-3, 1.0 - 1e-3)  # keep the curve's anchor off the ends, where its exponents blow up
 _MIN_SLOPE = 0.1  # tone-curve slope at the reference when texture is 0: nearly flat, never flat
 _RAMP_SAMPLES = 1025  # lightness samples the look is solved on; LUT entries interpolate between them
+_ANCHOR_STEPS = 8  # fixed-point steps aiming the curve so the interpolated reference grey hits the target
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,49 @@ def bake(look: Look, reference_intensity: float, size: int = 33) -> LUT3D:
     identity = LUT3D.identity(size).table.astype(np.float64)
     if look.strength == 0.0:
         return LUT3D(identity)
-    target_lab = srgb_to_oklab(parse_hex(look.target))
+    reference = reference_lightness(reference_intensity)
+    anchor = _anchor_for_target(look, reference, reference_intensity, size)
     ramp = np.linspace(0.0, 1.0, _RAMP_SAMPLES)
-    lightness = tone_curve(ramp, reference_lightness(reference_intensity), target_lab[0], look.texture, look.shine)
-    chroma_ab = target_lab[1:] * look.saturation * _chroma_taper(lightness, target_lab[0])[..., None]
-    ramp_rgb = _to_gamut(lightness, chroma_ab)
-    entry_lightness = _grid_lightness(size)
-    recoloured = np.stack([np.interp(entry_lightness, ramp, ramp_rgb[:, c]) for c in range(3)], axis=-1)
+    ramp_rgb = _recolour(ramp, reference, anchor, look)
+    recoloured = np.stack([np.interp(_grid_lightness(size), ramp, ramp_rgb[:, c]) for c in range(3)], axis=-1)
     return LUT3D((1.0 - look.strength) * identity + look.strength * recoloured)
+
+
+def _recolour(lightness: np.ndarray, reference: float, anchor_lab: np.ndarray, look: Look) -> np.ndarray:
+    """sRGB output for input Oklab lightness values (1-D) when the reference lightness maps to `anchor_lab`."""
+    out_lightness = tone_curve(lightness, reference, anchor_lab[0], look.texture, look.shine)
+    chroma_ab = anchor_lab[1:] * look.saturation * _chroma_taper(out_lightness, anchor_lab[0])[..., None]
+    return _to_gamut(out_lightness, chroma_ab)
+
+
+def _anchor_for_target(look: Look, reference: float, reference_intensity: float, size: int) -> np.ndarray:
+    """The Oklab colour the tone curve should send the reference to, so that after the LUT's trilinear
+    interpolation a grey pixel at the reference intensity lands on the target.
+
+    Where the curve bends inside the grid cell that holds the reference grey, the interpolated result misses
+    the curve's own value by a few hundredths (most on 17-point LUTs). Moving the curve's anchor, not the
+    LUT entries, keeps the lightness strictly increasing. A few fixed-point steps on the cell's 8 corners
+    suffice; targets at pure black or white cannot move further and keep a small residue.
+    """
+    picked = srgb_to_oklab(parse_hex(look.target))
+    target = srgb_to_oklab(_recolour(np.array([reference]), reference, picked, look)[0])  # saturation, gamut
+    position = reference_intensity * (size - 1)
+    lower = min(int(position), size - 2)
+    fraction = position - lower
+    corners = np.array([[(lower + dr) / (size - 1), (lower + dg) / (size - 1), (lower + db) / (size - 1)]
+                        for dr in (0, 1) for dg in (0, 1) for db in (0, 1)])
+    weights = np.array([np.prod([fraction if d else 1.0 - fraction for d in (dr, dg, db)])
+                        for dr in (0, 1) for dg in (0, 1) for db in (0, 1)])
+    corner_lightness = srgb_to_oklab(corners)[:, 0]
+    anchor = picked.copy()
+    for _ in range(_ANCHOR_STEPS):
+        landed = srgb_to_oklab(weights @ _recolour(corner_lightness, reference, anchor, look))
+        miss = target - landed
+        if np.linalg.norm(miss) < 1e-5:
+            break
+        anchor = anchor + miss
+        anchor[0] = np.clip(anchor[0], *_LIGHTNESS_LIMITS)
+    return anchor
 
 
 def _bias(x: np.ndarray, p: float) -> np.ndarray:
