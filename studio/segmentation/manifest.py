@@ -1,0 +1,178 @@
+"""The model manifest (models/hair_segmentation.yaml) and where the model files live.
+
+The manifest is part of the repository; the files it describes (the downloaded .tflite and the .onnx
+converted from it) are generated into `models_dir()`: `$STUDIO_MODELS_DIR` when set, else `models/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import studio
+from studio.segmentation.errors import ModelError
+
+MODELS_DIR_VARIABLE = "STUDIO_MODELS_DIR"
+"""Environment variable naming the folder for the downloaded and converted model files."""
+
+REPOSITORY_MODELS_DIR = Path(studio.__file__).resolve().parents[1] / "models"
+"""The repository's models/ folder, which holds the manifest."""
+
+DEFAULT_MANIFEST = REPOSITORY_MODELS_DIR / "hair_segmentation.yaml"
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """One model input or output: its name, shape (NHWC) and element type."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+
+
+@dataclass(frozen=True)
+class ModelManifest:
+    """What the manifest says about the model. Sizes are in bytes, `input_size` is (width, height) in pixels."""
+
+    path: Path
+    name: str
+    url: str
+    sha256: str
+    size: int
+    tflite_file: str
+    onnx_file: str
+    licence: str
+    licence_notice: str
+    input: TensorSpec
+    output: TensorSpec
+    hair_channel: int
+    input_size: tuple[int, int]
+    scale: float
+
+
+def models_dir() -> Path:
+    """The folder for the downloaded .tflite and converted .onnx: `$STUDIO_MODELS_DIR` if set, else models/."""
+    override = os.environ.get(MODELS_DIR_VARIABLE)
+    return Path(override).expanduser() if override else REPOSITORY_MODELS_DIR
+
+
+def tflite_path(directory: str | Path | None = None) -> Path:
+    """Where the verified .tflite is kept, in `directory` or `models_dir()`."""
+    return Path(directory or models_dir()) / load_manifest().tflite_file
+
+
+def onnx_path(directory: str | Path | None = None) -> Path:
+    """Where the converted .onnx is kept, in `directory` or `models_dir()`."""
+    return Path(directory or models_dir()) / load_manifest().onnx_file
+
+
+def load_manifest(path: str | Path | None = None) -> ModelManifest:
+    """Read and validate a manifest (default: models/hair_segmentation.yaml); ModelError names the file."""
+    return _load(Path(path) if path is not None else DEFAULT_MANIFEST)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: Path) -> ModelManifest:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError("the model manifest does not exist", path) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelError(f"cannot read the model manifest: {error}", path) from None
+    except yaml.YAMLError as error:
+        raise ModelError(f"the model manifest is not valid YAML: {error}", path) from None
+    if not isinstance(data, dict):
+        raise ModelError("the model manifest must be a mapping", path)
+    fields = _Fields(data, path)
+    sha256 = fields.text("sha256").lower()
+    if not _SHA256.match(sha256):
+        raise ModelError(f"sha256 must be 64 hex digits, got {sha256!r}", path)
+    url = fields.text("url")
+    if not url.startswith(("https://", "http://")):
+        raise ModelError(f"url must be http(s), got {url!r}", path)
+    size = fields.integer("size")
+    resize = fields.ints("preprocessing.resize")
+    hair_channel = fields.integer("output.hair_channel")
+    output = fields.tensor("output")
+    if len(resize) != 2 or min(resize) <= 0:
+        raise ModelError(f"preprocessing.resize must be [width, height], got {list(resize)}", path)
+    if size <= 0 or not 0 <= hair_channel < output.shape[-1]:
+        raise ModelError("size must be positive and output.hair_channel an index of the output's channels", path)
+    return ModelManifest(
+        path=path,
+        name=fields.text("name"),
+        url=url,
+        sha256=sha256,
+        size=size,
+        tflite_file=fields.file_name("files.tflite"),
+        onnx_file=fields.file_name("files.onnx"),
+        licence=fields.text("licence.spdx"),
+        licence_notice=fields.text("licence.notice"),
+        input=fields.tensor("input"),
+        output=output,
+        hair_channel=hair_channel,
+        input_size=(resize[0], resize[1]),
+        scale=fields.number("preprocessing.scale"),
+    )
+
+
+class _Fields:
+    """Typed access to dotted keys of the parsed YAML, each failure a ModelError naming key and file."""
+
+    def __init__(self, data: dict[str, Any], path: Path) -> None:
+        self.data, self.path = data, path
+
+    def get(self, key: str) -> Any:
+        value: Any = self.data
+        for part in key.split("."):
+            if not isinstance(value, dict) or part not in value:
+                raise ModelError(f"missing key {key!r} in the model manifest", self.path)
+            value = value[part]
+        return value
+
+    def _fail(self, key: str, expected: str, value: Any) -> ModelError:
+        return ModelError(f"{key} must be {expected}, got {value!r}", self.path)
+
+    def text(self, key: str) -> str:
+        value = self.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self._fail(key, "a non-empty string", value)
+        return value.strip()
+
+    def file_name(self, key: str) -> str:
+        value = self.text(key)
+        if Path(value).name != value:
+            raise self._fail(key, "a plain file name (no folders)", value)
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self._fail(key, "an integer", value)
+        return value
+
+    def number(self, key: str) -> float:
+        value = self.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise self._fail(key, "a number", value)
+        return float(value)
+
+    def ints(self, key: str) -> tuple[int, ...]:
+        value = self.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise self._fail(key, "a list of integers", value)
+        return tuple(value)
+
+    def tensor(self, key: str) -> TensorSpec:
+        shape = self.ints(f"{key}.shape")
+        if len(shape) != 4 or min(shape) <= 0:
+            raise self._fail(f"{key}.shape", "four positive sizes (NHWC)", list(shape))
+        return TensorSpec(name=self.text(f"{key}.name"), shape=shape, dtype=self.text(f"{key}.dtype"))
