@@ -10,7 +10,7 @@ import sys
 from studio import __version__
 from studio.errors import StudioError
 
-COMMAND_MODULES = ("preset", "lut", "recolor", "models")
+COMMAND_MODULES = ("preset", "lut", "recolor", "models", "pack")
 """Modules in studio.commands, each adding its subcommands."""
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from studio.atomic import atomic_path, write_bytes_atomic
@@ -33,6 +32,7 @@ from studio.color import INTENSITY_METRIC
 from studio.errors import LutError, PresetError
 from studio.look import Look, bake
 from studio.lut import LUT3D
+from studio.yamlio import read_yaml, schema_problems
 
 SCHEMA_VERSION = 1
 """The preset format version this code reads and writes."""
@@ -152,7 +152,7 @@ def _check(path: Path) -> tuple[Preset | None, list[str]]:
     document, problems = _read_document(path)
     if document is None:
         return None, problems
-    problems += _schema_problems(document)
+    problems += schema_problems(document, preset_schema())
     anchors_data = document.get("anchors") if isinstance(document.get("anchors"), list) else []
     anchors: list[Anchor] = []
     files: list[str] = []
@@ -174,33 +174,15 @@ def _check(path: Path) -> tuple[Preset | None, list[str]]:
 def _read_document(path: Path) -> tuple[dict | None, list[str]]:
     if path.suffix.lower() not in (".yaml", ".yml"):
         return None, ["a preset file must end in .yaml or .yml"]
-    try:
-        if path.stat().st_size > MAX_PRESET_BYTES:
-            return None, [f"file is larger than {MAX_PRESET_BYTES} bytes; not a preset"]
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        return None, ["file not found"]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [f"cannot read: {error}"]
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        return None, [f"malformed YAML: {' '.join(str(error).split())}"]
+    document, problem = read_yaml(path, MAX_PRESET_BYTES)
+    if problem:
+        return None, [problem]
     if not isinstance(document, dict):
         return None, [f"expected a YAML mapping at the top level, found {type(document).__name__}"]
     version = document.get("schema_version")
     if version != SCHEMA_VERSION:
         return None, [f"unknown schema_version {version!r} (this version of hair-studio reads {SCHEMA_VERSION})"]
     return document, []
-
-
-def _schema_problems(document: dict) -> list[str]:
-    validator = jsonschema.Draft202012Validator(preset_schema())
-    problems = []
-    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        problems.append(f"{where}: {error.message}")
-    return problems
 
 
 def _read_anchor(folder: Path, index: int, item: object, lut_size: object) -> tuple[Anchor | None, list[str]]:
@@ -222,15 +204,17 @@ def _read_anchor(folder: Path, index: int, item: object, lut_size: object) -> tu
     lut_path, path_problem = _inside(folder, lut_name)
     if path_problem:
         return None, [*problems, f"{where}.lut: {path_problem}"]
-    if not lut_path.is_file():
-        return None, [*problems, f"{where}.lut: LUT file {lut_name!r} not found beside the preset"]
-    expected = item.get("sha256")
-    if isinstance(expected, str) and sha256_file(lut_path) != expected:
-        problems.append(f"{where}.lut: {lut_name!r} does not match its sha256 (file changed or corrupt)")
     try:
+        if not lut_path.is_file():
+            return None, [*problems, f"{where}.lut: LUT file {lut_name!r} not found beside the preset"]
+        expected = item.get("sha256")
+        if isinstance(expected, str) and sha256_file(lut_path) != expected:
+            problems.append(f"{where}.lut: {lut_name!r} does not match its sha256 (file changed or corrupt)")
         lut = LUT3D.read(lut_path)
     except LutError as error:
         return None, [*problems, f"{where}.lut: {lut_name!r}: {error.problem}"]
+    except OSError as error:  # e.g. a name longer than the file system allows
+        return None, [*problems, f"{where}.lut: cannot read {lut_name[:80]!r}: {error.strerror or error}"]
     if lut_size in (17, 33, 65) and lut.size != lut_size:
         problems.append(f"{where}.lut: {lut_name!r} is a {lut.size}-point LUT but lut_size is {lut_size}")
     if problems or look is None or not isinstance(intensity, (int, float)):
