@@ -42,7 +42,7 @@ from studio.images import write_image
 from studio.layouts import LAYOUTS, quantise, write_png
 from studio.lut import LUT3D
 from studio.preset import MAX_PRESET_BYTES, Preset, load_preset, sha256_file, validate
-from studio.runtime import Recolorizer
+from studio.sheet import recolor_panels
 from studio.yamlio import read_yaml, schema_problems
 
 PACK_SCHEMA_VERSION = 1
@@ -231,8 +231,8 @@ def _stage_preset(root: Path, preset: Preset, image: np.ndarray, mask: np.ndarra
 
 def thumbnail(preset: Preset, image: np.ndarray, mask: np.ndarray, width: int = THUMBNAIL_WIDTH) -> np.ndarray:
     """`preset` applied by the runtime to `image` (uint8 RGB) with `mask` (float32 [0, 1]) at its measured
-    hair intensity, scaled to `width` pixels (uint8 RGB)."""
-    out = Recolorizer(preset)(image, mask)
+    hair intensity (each side-by-side hair region on its own), scaled to `width` pixels (uint8 RGB)."""
+    out = recolor_panels(preset, image, mask)
     height = max(1, round(out.shape[0] * width / out.shape[1]))
     return cv2.resize(out, (width, height), interpolation=cv2.INTER_AREA)
 

@@ -1,0 +1,76 @@
+"""The shipped presets in lut_presets/: valid, complete, tied to reference_images/, and reproducible by
+tools/make_presets.py byte for byte."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio.color import hair_intensity
+from studio.images import read_mask, read_rgb
+from studio.preset import load_preset, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+PRESETS = ROOT / "lut_presets"
+REFERENCES = ROOT / "reference_images"
+SHIPPED = sorted(PRESETS.glob("*.yaml"))
+
+
+def _make_presets():
+    spec = importlib.util.spec_from_file_location("make_presets", ROOT / "tools" / "make_presets.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_presets"] = module  # dataclasses look their module up in sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+def _reference_intensity(name: str) -> float:
+    image = read_rgb(REFERENCES / f"{name}.png")
+    return hair_intensity(image, read_mask(REFERENCES / f"{name}_mask.png", image.shape[:2]))
+
+
+def test_at_least_eight_presets_ship():
+    assert len(SHIPPED) >= 8, [p.name for p in SHIPPED]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_preset_validates_and_loads(path):
+    assert validate(path) == []
+    preset = load_preset(path)
+    assert preset.id == path.stem and len(preset.anchors) == 2 and preset.lut_size == 33
+
+
+def test_every_lut_file_belongs_to_a_preset():
+    referenced = {name for path in SHIPPED for name in load_preset(path).lut_files}
+    on_disk = {p.name for p in PRESETS.iterdir() if p.is_file() and p.suffix != ".yaml"}
+    assert on_disk == referenced, f"stray: {sorted(on_disk - referenced)}, missing: {sorted(referenced - on_disk)}"
+    assert all(name.endswith(".png") for name in referenced)
+
+
+def test_anchor_intensities_are_those_of_the_reference_images():
+    dark, light = _reference_intensity("dark"), _reference_intensity("light")
+    assert 0.05 <= dark <= 0.15 and 0.7 <= light <= 0.85
+    for path in SHIPPED:
+        anchors = load_preset(path).anchors
+        assert abs(anchors[0].intensity - dark) <= 1e-6, path.name
+        assert abs(anchors[1].intensity - light) <= 1e-6, path.name
+
+
+def test_reference_readme_states_the_intensities():
+    text = (REFERENCES / "README.md").read_text("utf-8")
+    for name in ("dark", "light"):
+        assert f"{_reference_intensity(name):.6f}" in text, f"README gives a stale {name} intensity"
+
+
+def test_regenerating_gives_identical_files(tmp_path):
+    result = _make_presets().main(tmp_path / "presets", tmp_path / "references", progress=False)
+    assert result["dark"] == pytest.approx(_reference_intensity("dark"), abs=0)
+    for fresh, shipped_dir in ((tmp_path / "presets", PRESETS), (tmp_path / "references", REFERENCES)):
+        made = {p.name: p.read_bytes() for p in fresh.iterdir()}
+        shipped = {p.name: p.read_bytes() for p in shipped_dir.iterdir() if p.name != "README.md"}
+        assert sorted(made) == sorted(shipped), "run `python tools/make_presets.py` and commit the result"
+        changed = [name for name in made if made[name] != shipped[name]]
+        assert not changed, f"differ from a fresh `python tools/make_presets.py`: {changed}"
