@@ -10,7 +10,7 @@ import sys
 from studio import __version__
 from studio.errors import StudioError
 
-COMMAND_MODULES = ("preset", "lut", "recolor", "models", "pack")
+COMMAND_MODULES = ("gui", "preset", "lut", "recolor", "models", "measure", "pack")
 """Modules in studio.commands, each adding its subcommands."""
 
 
@@ -29,13 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 success, 1 a reported error, 2 usage)."""
+    """Run the command line (no arguments: the studio); returns the exit status (0 success, 1 a reported error,
+    2 usage)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
-    if args.command is None:
-        parser.print_help()
-        return 0
+    if args.command is None:  # plain `hair-studio` opens the studio
+        args = parser.parse_args(["gui"])
     try:
         return args.func(args)
     except StudioError as error:

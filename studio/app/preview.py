@@ -1,0 +1,89 @@
+"""Pixel work for the studio's displays (no GUI imports): letterboxing into fixed-size textures, the
+before/after split, the mask overlay, reference thumbnails and LUT strips."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from studio.lut import LUT3D, to_strip
+
+OVERLAY_RGB = (255, 0, 200)
+"""Colour of the hair-mask overlay (magenta: rarely a hair colour)."""
+
+OVERLAY_ALPHA = 0.45
+"""Opacity of the overlay where the mask is 1."""
+
+
+def fit_box(height: int, width: int, box_width: int, box_height: int) -> tuple[int, int, int, int]:
+    """Where an image of `height` x `width` lands when fitted, aspect kept, centred in the box: (x, y, w, h)."""
+    scale = min(box_width / width, box_height / height)
+    w, h = max(1, round(width * scale)), max(1, round(height * scale))
+    return (box_width - w) // 2, (box_height - h) // 2, w, h
+
+
+def letterbox(image: np.ndarray, box_width: int, box_height: int) -> np.ndarray:
+    """`image` (HxW or HxWxC) resized to fit the box, aspect kept, on black (zero) bars."""
+    x, y, w, h = fit_box(image.shape[0], image.shape[1], box_width, box_height)
+    shrinking = w < image.shape[1]
+    resized = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    out = np.zeros((box_height, box_width, *image.shape[2:]), dtype=image.dtype)
+    out[y : y + h, x : x + w] = resized
+    return out
+
+
+def overlay_mask(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """uint8 RGB `image` tinted with OVERLAY_RGB in proportion to `mask` (float HxW in [0, 1])."""
+    alpha = (np.clip(mask, 0.0, 1.0) * OVERLAY_ALPHA).astype(np.float32)[..., None]
+    tint = np.asarray(OVERLAY_RGB, dtype=np.float32)
+    return (image.astype(np.float32) * (1.0 - alpha) + tint * alpha + 0.5).astype(np.uint8)
+
+
+def split_view(before: np.ndarray, after: np.ndarray, split: float) -> np.ndarray:
+    """`after` with its columns left of `split` (fraction of the width, [0, 1]) taken from `before`."""
+    column = int(round(np.clip(split, 0.0, 1.0) * before.shape[1]))
+    out = after.copy()
+    out[:, :column] = before[:, :column]
+    return out
+
+
+def compose_preview(
+    frame: np.ndarray,
+    recoloured: np.ndarray,
+    mask: np.ndarray | None,
+    split: float,
+    overlay: bool,
+    size: tuple[int, int],
+) -> np.ndarray:
+    """The preview picture (uint8 RGB, `size` = (width, height)): before/after split, fitted into the box,
+    with the mask overlay on top when asked for and a thin line marking the split."""
+    width, height = size
+    picture = letterbox(split_view(frame, recoloured, split), width, height)
+    if overlay and mask is not None:
+        picture = overlay_mask(picture, letterbox(mask.astype(np.float32), width, height))
+    if 0.0 < split < 1.0:
+        x, _, w, _ = fit_box(frame.shape[0], frame.shape[1], width, height)
+        picture[:, min(width - 1, x + int(round(split * w)))] = 255
+    return picture
+
+
+def to_texture(image: np.ndarray) -> np.ndarray:
+    """uint8 RGB HxWx3 -> the flat float32 RGBA buffer a Dear PyGui raw texture takes (alpha 1)."""
+    rgba = cv2.cvtColor(image, cv2.COLOR_RGB2RGBA)
+    return (rgba.astype(np.float32) * np.float32(1.0 / 255.0)).ravel()
+
+
+def thumbnail(image: np.ndarray, mask: np.ndarray | None, size: int) -> np.ndarray:
+    """A `size` x `size` uint8 RGB thumbnail with the hair mask overlaid."""
+    small = letterbox(image, size, size)
+    if mask is None:
+        return small
+    return overlay_mask(small, letterbox(mask.astype(np.float32), size, size))
+
+
+def strip_picture(lut: LUT3D | None, width: int, height: int) -> np.ndarray:
+    """The LUT's PNG-strip layout as a uint8 RGB picture of `width` x `height` (mid grey without a LUT)."""
+    if lut is None:
+        return np.full((height, width, 3), 64, dtype=np.uint8)
+    strip = np.round(to_strip(lut.table) * 255.0).astype(np.uint8)
+    return cv2.resize(strip, (width, height), interpolation=cv2.INTER_NEAREST)

@@ -1,0 +1,194 @@
+"""The live preview panel: source chooser, the recoloured feed, before/after split, mask overlay,
+"preview as" switch and the per-stage timings (widgets and callbacks; the work runs in workers.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import dearpygui.dearpygui as dpg
+import numpy as np
+
+from studio.app.dialogs import ask_file
+from studio.app.preview import to_texture
+from studio.app.state import PREVIEW_MODES, find_mask_file
+from studio.app.workers import FixedMask, FrameSegmenter, PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
+from studio.images import read_mask
+from studio.runtime import Recolorizer
+from studio.sources import IMAGE_SUFFIXES, CaptureThread, DropQueue, FrameSource, ImageSource, list_cameras, open_source
+
+if TYPE_CHECKING:
+    from studio.app.view import StudioView
+
+PREVIEW_SIZE = (960, 540)
+"""Preview texture (width, height); frames are letterboxed into it."""
+
+MODE_LABELS = {"auto": "automatic", "dark": "dark LUT", "light": "light LUT"}
+"""'Preview as' radio entries by preview mode."""
+
+VIDEO_SUFFIXES = [".mp4", ".mov", ".avi", ".mkv", ".webm"]
+
+
+class PreviewPanel:
+    """The preview and the source it shows; owns the capture thread and the preview worker."""
+
+    def __init__(self, view: StudioView) -> None:
+        self.view = view
+        self.stats = PreviewStats()
+        self.capture: CaptureThread | None = None
+        self.worker: PreviewWorker | None = None
+        self.last_result: PreviewResult | None = None
+        self.configured_version = 0
+        self.description = "no source"
+        self._fixed: FixedMask | None = None
+        self._settings = PreviewSettings(size=PREVIEW_SIZE)
+        self._cameras: dict[str, int] = {}
+        with dpg.texture_registry():
+            self.texture = dpg.add_raw_texture(*PREVIEW_SIZE, to_texture(np.zeros((*PREVIEW_SIZE[::-1], 3), np.uint8)),
+                                               format=dpg.mvFormat_Float_rgba)
+        with dpg.group(horizontal=True):
+            dpg.add_text("Source")
+            self.camera_combo = dpg.add_combo(["(find cameras)"], width=170, default_value="choose camera",
+                                              callback=self._camera_chosen)
+            dpg.add_button(label="Find cameras", callback=lambda *_: self.find_cameras())
+            dpg.add_button(label="Video file...", callback=lambda *_: self._ask_file("video"))
+            dpg.add_button(label="Still image...", callback=lambda *_: self._ask_file("image"))
+            self.pause_box = dpg.add_checkbox(label="Pause", callback=lambda s, value, *_: self.set_paused(value))
+            self.source_text = dpg.add_text("no source", color=(160, 160, 160))
+        self.image = dpg.add_image(self.texture, width=PREVIEW_SIZE[0], height=PREVIEW_SIZE[1])
+        with dpg.group(horizontal=True):
+            self.split = dpg.add_slider_float(label="before | after", min_value=0.0, max_value=1.0, width=260,
+                                              format="%.2f", callback=lambda s, v, *_: self._configure(split=float(v)))
+            self.overlay = dpg.add_checkbox(label="Mask overlay", callback=lambda s, v, *_: self.set_overlay(v))
+            dpg.add_text("  Preview as")
+            self.mode_radio = dpg.add_radio_button(list(MODE_LABELS.values()), horizontal=True,
+                                                   default_value=MODE_LABELS["auto"], callback=self._mode_chosen)
+        self.frame_text = dpg.add_text("")
+        self.timing_text = dpg.add_text("")
+
+    # ----- sources -----
+
+    def open(self, spec: str, mask: Path | None = None) -> None:
+        """Open a source in the background ('camera:N', a video or a still image) and preview it."""
+        self.view.status(f"Opening {spec} ...")
+        self.view.tasks.submit(lambda: _open_with_mask(spec, mask), self._start, self.view.report_error)
+
+    def find_cameras(self) -> None:
+        """Probe for cameras in the background and list them in the combo."""
+        self.view.status("Looking for cameras ...")
+        self.view.tasks.submit(list_cameras, self._cameras_found, self.view.report_error)
+
+    def _cameras_found(self, found: object) -> None:
+        self._cameras = {f"camera {index}": index for index in found}
+        dpg.configure_item(self.camera_combo, items=list(self._cameras) or ["(no camera found)"])
+        self.view.status(f"Found {len(self._cameras)} camera(s)." if self._cameras else
+                         "No camera found: use a video file or a still image.")
+
+    def _camera_chosen(self, sender: int, label: str, *_: object) -> None:
+        if label in self._cameras:
+            self.open(f"camera:{self._cameras[label]}")
+        else:
+            self.find_cameras()
+
+    def _ask_file(self, kind: str) -> None:
+        extensions = sorted(IMAGE_SUFFIXES) if kind == "image" else VIDEO_SUFFIXES
+        ask_file(f"Preview a {kind}", extensions, lambda path: self.open(str(path)))
+
+    def _start(self, opened: object) -> None:
+        source, fixed = opened
+        self.stop()
+        self._fixed = fixed
+        frames: DropQueue = DropQueue(2)
+        self.capture = CaptureThread(source, frames)
+        self.worker = PreviewWorker(frames, self._segmenter, self._settings)
+        self.configured_version = self.worker.settings_version
+        self.stats = PreviewStats()
+        self.description = source.description + (" + mask file" if fixed else "")
+        dpg.set_value(self.source_text, self.description)
+        self.set_paused(dpg.get_value(self.pause_box))
+        self.view.status(f"Previewing {self.description}.")
+
+    @property
+    def is_live(self) -> bool:
+        """Whether the source delivers a stream of frames (a camera or video, not a still image)."""
+        return self.capture is not None and not isinstance(self.capture.source, ImageSource)
+
+    def _segmenter(self) -> FrameSegmenter | None:
+        return self._fixed or self.view.segmenters.segmenter
+
+    def stop(self) -> None:
+        """Stop the current source and worker."""
+        if self.worker is not None:
+            self.worker.stop()
+        if self.capture is not None:
+            self.capture.stop()
+        self.worker = self.capture = None
+
+    # ----- settings -----
+
+    def set_recolorizer(self, recolorizer: Recolorizer | None) -> None:
+        """Preview with this Recolorizer (None: the feed unchanged)."""
+        self._configure(recolorizer=recolorizer)
+
+    def set_paused(self, paused: bool) -> None:
+        """Freeze (True) or resume the feed; edits still show on the frozen frame."""
+        dpg.set_value(self.pause_box, bool(paused))
+        if self.capture is not None:
+            self.capture.pause(bool(paused))
+
+    def set_overlay(self, overlay: bool) -> None:
+        """Show or hide the hair-mask overlay."""
+        dpg.set_value(self.overlay, bool(overlay))
+        self._configure(overlay=bool(overlay))
+
+    def show_mode(self, mode: str) -> None:
+        """Reflect the studio's preview mode in the radio buttons and the worker."""
+        dpg.set_value(self.mode_radio, MODE_LABELS[mode])
+        self._configure(position=PREVIEW_MODES[mode])
+
+    def _mode_chosen(self, sender: int, label: str, *_: object) -> None:
+        mode = next(mode for mode, text in MODE_LABELS.items() if text == label)
+        self.view.set_preview_mode(mode)
+
+    def _configure(self, **changes: object) -> None:
+        self._settings = dataclasses.replace(self._settings, **changes)
+        if self.worker is not None:
+            self.configured_version = self.worker.configure(**changes)
+
+    # ----- every frame -----
+
+    def poll(self) -> None:
+        """Show the newest preview result, if any, and the stats lines."""
+        result = self.worker.results.get(0) if self.worker is not None else None
+        if result is None:
+            return
+        start = time.perf_counter()
+        dpg.set_value(self.texture, result.texture)
+        self.stats.record(result, (time.perf_counter() - start) * 1000.0)
+        self.last_result = result
+        if result.intensity is None:
+            frame = "hair intensity -   t -   (no recolouring: " + self.view.why_not_recolouring() + ")"
+        else:
+            frame = f"hair intensity {result.intensity:.3f}   t = {result.t:.2f} (light LUT weight)"
+        dpg.set_value(self.frame_text, f"{frame}   |   provider: {self.view.provider_text(self._fixed)}")
+        paused = "paused | " if dpg.get_value(self.pause_box) else ""
+        dpg.set_value(self.timing_text, paused + self.stats.summary())
+
+    def problem(self) -> str:
+        """A source or pipeline problem to show in the status bar ('' when all is well)."""
+        if self.capture is not None and self.capture.status:
+            return self.capture.status
+        return self.worker.error if self.worker is not None else ""
+
+
+def _open_with_mask(spec: str, mask: Path | None) -> tuple[FrameSource, FixedMask | None]:
+    """Open the source and, for a still image, its mask (given, or found beside it); runs in a worker."""
+    source = open_source(spec)
+    if mask is None and isinstance(source, ImageSource):
+        mask = find_mask_file(Path(spec))
+    if mask is None:
+        return source, None
+    shape = source.image.shape[:2] if isinstance(source, ImageSource) else None
+    return source, FixedMask(read_mask(mask, shape))

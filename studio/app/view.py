@@ -1,0 +1,433 @@
+"""The studio window: menus, shortcuts, status bar and the frame loop around the reference and preview
+panels. Widgets and callbacks only: every decision is a call into `studio.app.state.Studio`, and
+slow work (baking, segmenting, capture) runs in `studio.app.workers` threads polled here on the main thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import dearpygui.dearpygui as dpg
+
+from studio.app.dialogs import ask_choice, ask_file
+from studio.app.preview_panel import PreviewPanel
+from studio.app.recent import load_recent, remember
+from studio.app.reference_panel import ReferencePanel
+from studio.app.state import (
+    ROLES,
+    MaskChoice,
+    Studio,
+    StudioStateError,
+    default_mask_choice,
+    measure_reference,
+    read_reference,
+)
+from studio.app.workers import Baked, FixedMask, FrameSegmenter, LookBaker, SegmenterLoader, Tasks, load_hair_segmenter
+from studio.errors import StudioError
+
+VIEWPORT = (1600, 1000)
+"""Initial window size (width, height)."""
+
+INSTALL_HINT = "install the model: hair-studio models install --from PATH/hair_segmentation.tflite (or models fetch)"
+ERROR_COLOUR, INFO_COLOUR, WARNING_COLOUR = (255, 110, 110), (200, 200, 200), (255, 180, 80)
+
+
+@dataclass
+class LaunchOptions:
+    """What `hair-studio gui` was started with; every field is optional."""
+
+    source: str | None = None
+    source_mask: Path | None = None
+    light: Path | None = None
+    light_mask: Path | None = None
+    dark: Path | None = None
+    dark_mask: Path | None = None
+    preset: Path | None = None
+
+
+class StudioView:
+    """The Dear PyGui front of a `Studio`. Create, `start(options)`, then `run()` (or `step()` in tests)."""
+
+    def __init__(self, studio: Studio | None = None,
+                 segmenter_factory: Callable[[], FrameSegmenter] = load_hair_segmenter) -> None:
+        self.studio = studio or Studio()
+        self.tasks = Tasks()
+        self.baker = LookBaker()
+        self.segmenters = SegmenterLoader(segmenter_factory)
+        self._baked: Baked | None = None
+        self._requested = None
+        self._mode = self.studio.preview_mode
+        self._build()
+
+    # ----- building the window -----
+
+    def _build(self) -> None:
+        dpg.create_context()
+        dpg.configure_app(manual_callback_management=True)  # callbacks run on this (the main) thread
+        dpg.create_viewport(title="Hair LUT Studio", width=VIEWPORT[0], height=VIEWPORT[1], disable_close=True)
+        with dpg.item_handler_registry() as edit_done:
+            dpg.add_item_deactivated_after_edit_handler(callback=lambda *_: self.studio.end_edit())
+        with dpg.window() as self.window:
+            self._build_menus()
+            with dpg.group(horizontal=True):
+                with dpg.child_window(width=560, height=-30, border=False):
+                    with dpg.group(horizontal=True):
+                        dpg.add_text("Preset     ")
+                        self.name_input = dpg.add_input_text(width=250, callback=self._name_typed, hint="name")
+                        dpg.add_text("  LUT size")
+                        self.size_combo = dpg.add_combo(["17", "33", "65"], width=60,
+                                                        callback=lambda s, v, *_: self.act(
+                                                            lambda: self.studio.set_lut_size(int(v))))
+                    with dpg.group(horizontal=True):
+                        dpg.add_text("Description")
+                        self.description_input = dpg.add_input_text(width=-1, hint="one line shown to artists",
+                                                                    callback=lambda s, v, *_: self.act(
+                                                                        lambda: self.studio.set_description(v)))
+                    for item in (self.name_input, self.description_input):
+                        dpg.bind_item_handler_registry(item, edit_done)
+                    self.warning_text = dpg.add_text("", color=WARNING_COLOUR, wrap=540)
+                    self.panels = {role: ReferencePanel(self, role, edit_done) for role in ROLES}
+                with dpg.child_window(height=-30, border=False):
+                    self.preview = PreviewPanel(self)
+            with dpg.group(horizontal=True):
+                self.status_text = dpg.add_text("Ready.", color=INFO_COLOUR)
+                self.system_text = dpg.add_text("", color=WARNING_COLOUR)
+        with dpg.handler_registry():
+            dpg.add_key_press_handler(callback=self._key_pressed)
+            dpg.add_mouse_click_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("down"))
+            dpg.add_mouse_drag_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("drag"))
+            dpg.add_mouse_release_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("up"))
+        dpg.set_exit_callback(lambda *_: self.quit())
+        dpg.setup_dearpygui()
+        dpg.show_viewport()
+        dpg.set_primary_window(self.window, True)
+        self._rebuild_recent(load_recent())
+        self.sync()
+
+    def _build_menus(self) -> None:
+        with dpg.menu_bar():
+            with dpg.menu(label="File"):
+                dpg.add_menu_item(label="New", shortcut="Ctrl+N", callback=lambda *_: self.new())
+                dpg.add_menu_item(label="Open...", shortcut="Ctrl+O", callback=lambda *_: self.open_dialog())
+                self.recent_menu = dpg.add_menu(label="Open recent")
+                dpg.add_menu_item(label="Save", shortcut="Ctrl+S", callback=lambda *_: self.save())
+                dpg.add_menu_item(label="Save as...", shortcut="Ctrl+Shift+S", callback=lambda *_: self.save_as())
+                dpg.add_separator()
+                for role in ROLES:
+                    dpg.add_menu_item(label=f"Export {role} LUT as .cube...", shortcut="Ctrl+E" if role == "light"
+                                      else "", callback=lambda *_, r=role: self.export_cube(r))
+                pack = dpg.add_menu_item(label="Export LUT pack...", callback=lambda *_: self.export_pack())
+                with dpg.tooltip(pack):
+                    dpg.add_text("A zip for apps: the saved preset, its LUTs, schemas and shader (save first).")
+                dpg.add_separator()
+                dpg.add_menu_item(label="Quit", shortcut="Ctrl+Q", callback=lambda *_: self.quit())
+            with dpg.menu(label="Edit"):
+                self.undo_item = dpg.add_menu_item(label="Undo", shortcut="Ctrl+Z", callback=lambda *_: self.undo())
+                self.redo_item = dpg.add_menu_item(label="Redo", shortcut="Ctrl+Y", callback=lambda *_: self.redo())
+                dpg.add_menu_item(label="Swap references", callback=lambda *_: self.act(self.studio.swap_references))
+            with dpg.menu(label="Preview"):
+                for number, mode in enumerate(("auto", "dark", "light"), start=1):
+                    dpg.add_menu_item(label=f"Preview as {mode}", shortcut=f"Ctrl+{number}",
+                                      callback=lambda *_, m=mode: self.set_preview_mode(m))
+                dpg.add_menu_item(label="Mask overlay", shortcut="Ctrl+M", callback=lambda *_: self._toggle("overlay"))
+                dpg.add_menu_item(label="Pause", shortcut="Ctrl+P", callback=lambda *_: self._toggle("pause"))
+
+    # ----- state changes -----
+
+    def act(self, edit: Callable[[], object]) -> bool:
+        """Run an action on the state; its error goes to the status bar. Then refresh the window."""
+        try:
+            edit()
+            return True
+        except (StudioError, ValueError, OSError) as error:
+            self.report_error(error)
+            return False
+        finally:
+            self.sync()
+
+    def sync(self) -> None:
+        """Show the state: panels, preset fields, warnings, title, undo/redo, and ask for a bake if needed."""
+        document = self.studio.document
+        for role, panel in self.panels.items():
+            panel.refresh(document.slot(role))
+        if not dpg.is_item_active(self.name_input):
+            dpg.set_value(self.name_input, document.name)
+        if not dpg.is_item_active(self.description_input):
+            dpg.set_value(self.description_input, document.description)
+        dpg.set_value(self.size_combo, str(document.lut_size))
+        dpg.set_value(self.warning_text, "\n".join(self.studio.warnings()))
+        dpg.set_viewport_title(self.studio.title())
+        dpg.configure_item(self.undo_item, enabled=self.studio.can_undo)
+        dpg.configure_item(self.redo_item, enabled=self.studio.can_redo)
+        if self.studio.preview_mode != self._mode:
+            self._mode = self.studio.preview_mode
+            self.preview.show_mode(self._mode)
+        recipe = self.studio.recipe()
+        if recipe != self._requested:
+            self._requested = recipe
+            self.baker.request(recipe)
+
+    def status(self, message: str, error: bool = False) -> None:
+        """Show a message in the status bar (red for errors)."""
+        dpg.set_value(self.status_text, message)
+        dpg.configure_item(self.status_text, color=ERROR_COLOUR if error else INFO_COLOUR)
+
+    def report_error(self, error: BaseException) -> None:
+        """Show an error from an action or a background job."""
+        known = isinstance(error, (StudioError, ValueError, OSError))
+        self.status(f"Error: {error}" if known else f"Unexpected error ({type(error).__name__}): {error}", True)
+
+    def undo(self) -> None:
+        """Undo the last edit."""
+        if self.studio.can_undo:
+            self.act(self.studio.undo)
+        else:
+            self.status("Nothing to undo.")
+
+    def redo(self) -> None:
+        """Redo the last undone edit."""
+        self.act(self.studio.redo)
+
+    def set_preview_mode(self, mode: str) -> None:
+        """Force the dark or light LUT, or interpolate automatically."""
+        self.act(lambda: self.studio.set_preview_mode(mode))
+
+    def _name_typed(self, sender: int, value: str, *_: object) -> None:
+        if value.strip():
+            self.act(lambda: self.studio.set_name(value))
+
+    def _toggle(self, what: str) -> None:
+        if what == "overlay":
+            self.preview.set_overlay(not dpg.get_value(self.preview.overlay))
+        else:
+            self.preview.set_paused(not dpg.get_value(self.preview.pause_box))
+
+    # ----- references -----
+
+    def load_reference(self, role: str, path: Path, choice: MaskChoice | None = None) -> None:
+        """Read and measure a reference photo in the background, then make it `role`'s reference."""
+        path = Path(path)
+        choice = choice or default_mask_choice(path, not self.segmenters.error)
+        self.status(f"Loading the {role} reference {path.name} ...")
+        self.tasks.submit(lambda: read_reference(path, choice, self._segment), self._reference_ready(role),
+                          self.report_error)
+
+    def remask(self, role: str, choice: MaskChoice) -> None:
+        """Re-measure `role`'s reference with another mask."""
+        reference = self.studio.document.slot(role).reference
+        if reference is None:
+            self.status(f"Load the {role} photo first.", error=True)
+            return
+        self.tasks.submit(lambda: measure_reference(reference.path, reference.image, choice, self._segment),
+                          self._reference_ready(role), self.report_error)
+
+    def _reference_ready(self, role: str) -> Callable[[object], None]:
+        def use(reference: object) -> None:
+            if self.act(lambda: self.studio.set_reference(role, reference)):
+                self.status(f"{role.capitalize()} reference: hair intensity {reference.intensity:.3f}.")
+
+        return use
+
+    def _segment(self, image: object) -> object:
+        """The segmenter for a reference photo (runs in a task thread; waits for the model to load)."""
+        segmenter = self.segmenters.wait(timeout=120.0)
+        if segmenter is None:
+            raise StudioStateError(f"the hair segmenter is unavailable ({self.segmenters.error}); "
+                                   "use a mask file, the whole image or a rectangle")
+        return segmenter.segment(image)
+
+    def provider_text(self, fixed: FixedMask | None) -> str:
+        """Where the preview's masks come from: the execution provider, a mask file, or why there is none."""
+        if fixed is not None:
+            return "mask file (no model)"
+        if self.segmenters.segmenter is not None:
+            return self.segmenters.segmenter.provider
+        return "loading model ..." if self.segmenters.loading else "none (model unavailable)"
+
+    def why_not_recolouring(self) -> str:
+        """The reason the preview shows the plain feed."""
+        if self.preview.last_result is not None and self.preview.last_result.mask is None:
+            return "loading the segmenter" if self.segmenters.loading else "no hair segmenter"
+        recipe = self.studio.recipe()
+        if recipe.dark is None or recipe.light is None:
+            return "load both references"
+        return "the references are in the wrong order" if not recipe.ordered else "no hair found in this frame"
+
+    # ----- files -----
+
+    def new(self) -> None:
+        """Start a new preset (asks about unsaved changes)."""
+        self._unless_unsaved(lambda: self.act(self.studio.new))
+
+    def open_dialog(self) -> None:
+        """Ask for a preset to open (asks about unsaved changes first)."""
+        self._unless_unsaved(lambda: ask_file("Open preset", [".yaml", ".yml"], self.open_path))
+
+    def open_path(self, path: Path) -> None:
+        """Open the preset at `path`."""
+        if self.act(lambda: self.studio.open(path)):
+            self._rebuild_recent(remember(path))
+            self.status(f"Opened {path}.")
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save to the current file (Save as when there is none); `then` runs after a successful save."""
+        if self.studio.path is None:
+            self.save_as(then)
+        else:
+            self._save_to(self.studio.path, then)
+
+    def save_as(self, then: Callable[[], None] | None = None) -> None:
+        """Ask for a file name, then save there."""
+        ask_file("Save preset as", [".yaml"], lambda path: self._save_to(path, then),
+                 default_name=f"{self.studio.document.name.lower().replace(' ', '_')}")
+
+    def _save_to(self, path: Path, then: Callable[[], None] | None) -> None:
+        if self.act(lambda: self.studio.save(path)):
+            self._rebuild_recent(remember(self.studio.path))
+            self.status(f"Saved {self.studio.path}.")
+            if then is not None:
+                then()
+
+    def export_cube(self, role: str) -> None:
+        """Ask for a .cube file name and export `role`'s LUT."""
+        def export(path: Path) -> None:
+            if self.act(lambda: self.studio.export_cube(role, path)):
+                self.status(f"Exported the {role} LUT to {path}.")
+
+        ask_file(f"Export the {role} LUT", [".cube"], export,
+                 default_name=f"{self.studio.document.name.lower().replace(' ', '_')}_{role}")
+
+    def export_pack(self) -> None:
+        """Ask for a .zip name and build a LUT pack of the saved preset in the background."""
+        def build(path: Path) -> None:
+            self.status(f"Building the LUT pack {path.name} ...")
+            self.tasks.submit(lambda: self.studio.export_pack(path),
+                              lambda written: self.status(f"Wrote the LUT pack {written}."), self.report_error)
+
+        if self.studio.path is None or self.studio.dirty:
+            self.status("Save the preset first: a LUT pack is built from the saved file.", error=True)
+            return
+        ask_file("Export LUT pack", [".zip"], build, default_name=f"{self.studio.path.stem}_pack")
+
+    def quit(self) -> None:
+        """Close the window (asks about unsaved changes)."""
+        self._unless_unsaved(dpg.stop_dearpygui)
+
+    def _unless_unsaved(self, action: Callable[[], None]) -> None:
+        if not self.studio.dirty:
+            action()
+            return
+        ask_choice("Unsaved changes", f"Save the changes to '{self.studio.document.name}' first?",
+                   [("Save", lambda: self.save(then=action)), ("Discard", action), ("Cancel", lambda: None)])
+
+    def _rebuild_recent(self, paths: list[Path]) -> None:
+        dpg.delete_item(self.recent_menu, children_only=True)
+        for path in paths:
+            dpg.add_menu_item(label=str(path), parent=self.recent_menu,
+                              callback=lambda *_, p=path: self._unless_unsaved(lambda: self.open_path(p)))
+        if not paths:
+            dpg.add_menu_item(label="(none yet)", parent=self.recent_menu, enabled=False)
+
+    # ----- input -----
+
+    def _key_pressed(self, sender: int, key: int, *_: object) -> None:
+        if not (dpg.is_key_down(dpg.mvKey_LControl) or dpg.is_key_down(dpg.mvKey_RControl)):
+            return
+        shift = dpg.is_key_down(dpg.mvKey_LShift) or dpg.is_key_down(dpg.mvKey_RShift)
+        actions = {dpg.mvKey_N: self.new, dpg.mvKey_O: self.open_dialog, dpg.mvKey_Q: self.quit,
+                   dpg.mvKey_S: self.save_as if shift else self.save, dpg.mvKey_Z: self.redo if shift else self.undo,
+                   dpg.mvKey_Y: self.redo, dpg.mvKey_E: lambda: self.export_cube("light"),
+                   dpg.mvKey_1: lambda: self.set_preview_mode("auto"),
+                   dpg.mvKey_2: lambda: self.set_preview_mode("dark"),
+                   dpg.mvKey_3: lambda: self.set_preview_mode("light"),
+                   dpg.mvKey_M: lambda: self._toggle("overlay"), dpg.mvKey_P: lambda: self._toggle("pause")}
+        if key in actions:
+            actions[key]()
+
+    def _each_panel(self, event: str) -> None:
+        for panel in self.panels.values():
+            {"down": panel.mouse_down, "drag": panel.mouse_drag, "up": panel.mouse_up}[event]()
+
+    # ----- running -----
+
+    def start(self, options: LaunchOptions) -> None:
+        """Apply the command line: open the preset, load the references, open the source (or find cameras)."""
+        if options.preset is not None:
+            self.open_path(options.preset)
+        for role in ROLES:
+            path, mask = getattr(options, role), getattr(options, f"{role}_mask")
+            if path is not None:
+                self.load_reference(role, path, MaskChoice("file", path=mask) if mask is not None else None)
+        if options.source is not None:
+            self.preview.open(options.source, options.source_mask)
+        else:
+            self.preview.find_cameras()
+
+    def step(self) -> bool:
+        """One frame: deliver finished jobs and bakes, show the newest preview, render, run callbacks."""
+        self.tasks.poll()
+        baked = self.baker.latest
+        if baked is not self._baked:
+            self._baked = baked
+            for role, panel in self.panels.items():
+                panel.show_lut(baked.luts[role])
+            self.preview.set_recolorizer(baked.recolorizer)
+        self.preview.poll()
+        self._show_system_status()
+        dpg.render_dearpygui_frame()
+        dpg.run_callbacks(dpg.get_callback_queue())
+        return dpg.is_dearpygui_running()
+
+    def _show_system_status(self) -> None:
+        problems = [self.preview.problem(), self.baker.error]
+        if self.segmenters.error:
+            hint = "" if "hair-studio models" in self.segmenters.error else f"; {INSTALL_HINT}"
+            problems.append(f"Segmenter unavailable: {self.segmenters.error}{hint}")
+        dpg.set_value(self.system_text, "   ".join(p for p in problems if p))
+
+    def settled(self) -> bool:
+        """Whether background jobs are done, the model has loaded (or failed) and the looks are baked."""
+        return (not self.tasks.busy and not self.segmenters.loading and self._baked is not None
+                and self._baked.recipe == self.studio.recipe())
+
+    def preview_in_sync(self) -> bool:
+        """Whether the preview on screen was rendered with the state's current looks and settings."""
+        result = self.preview.last_result
+        return (self._baked is not None and self._baked.recipe == self.studio.recipe() and result is not None
+                and result.settings_version >= self.preview.configured_version)
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Render frames until `condition()` holds (True) or `timeout` seconds pass or the window closes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            if not self.step():
+                return False
+        return condition()
+
+    def screenshot(self, path: Path, timeout: float = 10.0) -> None:
+        """Save the window as a PNG at `path` (rendered by Dear PyGui on the next frame)."""
+        path = Path(path)
+        path.unlink(missing_ok=True)
+        for _ in range(3):  # raw textures reach the screen a frame or two after set_value
+            self.step()
+        dpg.output_frame_buffer(file=str(path))
+        if not self.wait_until(path.exists, timeout):
+            raise StudioError("the screenshot was not written", path)
+
+    def run(self) -> None:
+        """The interactive loop, until the window is closed."""
+        while self.step():
+            pass
+
+    def close(self) -> None:
+        """Stop the workers and destroy the window."""
+        self.preview.stop()
+        self.tasks.shutdown()
+        if self.segmenters.segmenter is not None:
+            self.segmenters.segmenter.close()
+        dpg.destroy_context()

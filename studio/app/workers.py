@@ -1,0 +1,354 @@
+"""The studio's background threads: the look baker, the preview pipeline (segment -> recolour -> compose),
+the segmenter loader and one-off jobs. Nothing here touches Dear PyGui; the main thread polls results."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from studio.app.preview import compose_preview, to_texture
+from studio.app.state import ROLES, Recipe, baked_lut, preset_from_recipe
+from studio.errors import StudioError
+from studio.lut import LUT3D
+from studio.runtime import Recolorizer
+from studio.sources import DropQueue, Frame
+
+PREVIEW_SMOOTHING = 0.5
+"""Intensity smoothing of the preview's Recolorizer (as an app would use on video)."""
+
+STAGES = ("capture", "segment", "recolour", "display")
+"""The timed stages of one preview frame."""
+
+
+class FrameSegmenter(Protocol):
+    """What the studio needs from a hair segmenter (studio.segmentation's HairSegmenter has this shape)."""
+
+    provider: str
+
+    def segment(self, image: np.ndarray) -> np.ndarray:
+        """Hair mask (float32 HxW in [0, 1]) of a still image."""
+
+    def track(self, frame: np.ndarray) -> np.ndarray:
+        """Hair mask of a video frame, using the previous frame's mask."""
+
+    def reset(self) -> None:
+        """Forget the previous frame (a new clip starts)."""
+
+
+class FixedMask:
+    """A 'segmenter' that returns one known mask: a still image previewed with its mask file."""
+
+    provider = "mask file"
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = np.asarray(mask, dtype=np.float32)
+
+    def segment(self, image: np.ndarray) -> np.ndarray:
+        """The fixed mask; StudioError when `image` has another size."""
+        if image.shape[:2] != self.mask.shape:
+            raise StudioError(f"the mask file is {self.mask.shape[1]}x{self.mask.shape[0]} but the frame is "
+                              f"{image.shape[1]}x{image.shape[0]}")
+        return self.mask
+
+    track = segment
+
+    def reset(self) -> None:
+        """Nothing to forget."""
+
+
+def load_hair_segmenter() -> FrameSegmenter:
+    """The project's ONNX hair segmenter (slow: model load); StudioError when it is not installed."""
+    try:
+        from studio.segmentation.segmenter import HairSegmenter
+    except ImportError as error:
+        raise StudioError(f"the hair segmenter is not available in this installation ({error})") from None
+    return HairSegmenter.create()
+
+
+class SharedSegmenter:
+    """One segmenter used by the preview thread and by reference loading, one call at a time."""
+
+    def __init__(self, segmenter: FrameSegmenter) -> None:
+        self._segmenter = segmenter
+        self._lock = threading.Lock()
+        self.provider = str(getattr(segmenter, "provider", "unknown"))
+
+    def segment(self, image: np.ndarray) -> np.ndarray:
+        """Mask of a still image."""
+        with self._lock:
+            return self._segmenter.segment(image)
+
+    def track(self, frame: np.ndarray) -> np.ndarray:
+        """Mask of a video frame."""
+        with self._lock:
+            return self._segmenter.track(frame)
+
+    def reset(self) -> None:
+        """Forget the previous frame."""
+        with self._lock:
+            self._segmenter.reset()
+
+    def close(self) -> None:
+        """Release the model's native resources (when the segmenter has any)."""
+        with self._lock:
+            getattr(self._segmenter, "close", lambda: None)()
+
+
+class SegmenterLoader:
+    """Creates the segmenter in a thread so the window stays responsive while the model loads."""
+
+    def __init__(self, factory: Callable[[], FrameSegmenter]) -> None:
+        self.segmenter: SharedSegmenter | None = None
+        self.error = ""
+        self._done = threading.Event()
+        threading.Thread(target=self._load, args=(factory,), name="segmenter-load", daemon=True).start()
+
+    def _load(self, factory: Callable[[], FrameSegmenter]) -> None:
+        try:
+            self.segmenter = SharedSegmenter(factory())
+        except Exception as error:  # any failure becomes a status message, never a crash
+            self.error = str(error) or type(error).__name__
+        finally:
+            self._done.set()
+
+    @property
+    def loading(self) -> bool:
+        """Whether the model is still loading."""
+        return not self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> SharedSegmenter | None:
+        """The segmenter once loaded (None if loading failed or `timeout` passed)."""
+        self._done.wait(timeout)
+        return self.segmenter
+
+
+class Tasks:
+    """Runs slow one-off jobs (reading and segmenting a reference) in a thread pool; `poll`, called on the
+    main thread every frame, hands each result or error to its callback there."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="task")
+        self._pending: list[tuple[Future, Callable[[object], None], Callable[[Exception], None]]] = []
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job is queued, running or waiting for `poll`."""
+        return bool(self._pending)
+
+    def submit(self, job: Callable[[], object], on_done: Callable[[object], None],
+               on_error: Callable[[Exception], None]) -> None:
+        """Run `job()` in the pool; later `poll` calls `on_done(result)` or `on_error(exception)`."""
+        self._pending.append((self._pool.submit(job), on_done, on_error))
+
+    def poll(self) -> None:
+        """Deliver finished jobs' results (main thread)."""
+        finished = [entry for entry in self._pending if entry[0].done()]
+        self._pending = [entry for entry in self._pending if not entry[0].done()]
+        for future, on_done, on_error in finished:
+            error = future.exception()
+            if error is None:
+                on_done(future.result())
+            else:
+                on_error(error)
+
+    def shutdown(self) -> None:
+        """Stop accepting jobs; running ones finish in the background."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class Baked:
+    """The baker's output for one recipe: each role's LUT (None without an intensity) and, when both
+    references are known and in order, a Recolorizer for the preview."""
+
+    recipe: Recipe
+    luts: dict[str, LUT3D | None]
+    recolorizer: Recolorizer | None
+
+
+class LookBaker:
+    """Bakes the latest requested recipe in a thread (about 30 ms a look): slider drags never wait for it,
+    and recipes requested while it works are skipped in favour of the newest."""
+
+    def __init__(self) -> None:
+        self.latest: Baked | None = None
+        self.error = ""
+        self._request: Recipe | None = None
+        self._wake = threading.Condition()
+        threading.Thread(target=self._run, name="baker", daemon=True).start()
+
+    def request(self, recipe: Recipe) -> None:
+        """Ask for `recipe` to be baked (replacing any request not started yet)."""
+        with self._wake:
+            self._request = recipe
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._request is not None)
+                recipe, self._request = self._request, None
+            try:
+                self.latest = bake_recipe(recipe)
+                self.error = ""
+            except (StudioError, ValueError) as error:
+                self.error = str(error)
+
+
+def bake_recipe(recipe: Recipe) -> Baked:
+    """Each role's LUT and, for an ordered recipe, a preview Recolorizer."""
+    luts = {role: baked_lut(part[1], part[0], recipe.lut_size) if part is not None else None
+            for role, part in zip(ROLES, (recipe.dark, recipe.light), strict=True)}
+    recolorizer = None
+    if recipe.ordered:
+        recolorizer = Recolorizer(preset_from_recipe(recipe, "preview"), smoothing=PREVIEW_SMOOTHING)
+    return Baked(recipe, luts, recolorizer)
+
+
+@dataclass(frozen=True)
+class PreviewSettings:
+    """How the preview renders: the Recolorizer (None: show the feed unchanged), a forced anchor position
+    (None: automatic), the before/after split (fraction shown 'before', from the left), the mask overlay
+    and the texture size (width, height)."""
+
+    recolorizer: Recolorizer | None = None
+    position: float | None = None
+    split: float = 0.0
+    overlay: bool = False
+    size: tuple[int, int] = (960, 540)
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    """One rendered preview frame: the texture buffer and what the stats line shows."""
+
+    texture: np.ndarray
+    frame_index: int
+    frame_shape: tuple[int, int]
+    mask: np.ndarray | None
+    intensity: float | None
+    t: float | None
+    timings: dict[str, float]
+    settings_version: int
+
+
+class PreviewWorker:
+    """Takes frames from a DropQueue, segments, recolours and composes them into `results` (a DropQueue of
+    one: the display always gets the newest). With no new frame (a still image, a paused video) the last
+    frame is re-rendered whenever the settings change, so edits show at once."""
+
+    def __init__(self, frames: DropQueue[Frame], segmenter: Callable[[], FrameSegmenter | None],
+                 settings: PreviewSettings) -> None:
+        self.frames = frames
+        self.results: DropQueue[PreviewResult] = DropQueue(1)
+        self.error = ""
+        self._segmenter = segmenter
+        self._settings = settings
+        self._version = 0
+        self._lock = threading.Lock()
+        self._last: tuple[Frame, np.ndarray | None, float] | None = None
+        self._rendered_version = -1
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="preview", daemon=True)
+        self._thread.start()
+
+    @property
+    def settings_version(self) -> int:
+        """Increases with every `configure`; results carry the version they were rendered with."""
+        return self._version
+
+    def configure(self, **changes: object) -> int:
+        """Change PreviewSettings fields; returns the new settings version."""
+        with self._lock:
+            self._settings = dataclasses.replace(self._settings, **changes)
+            self._version += 1
+            return self._version
+
+    def stop(self) -> None:
+        """End the thread."""
+        self._stop.set()
+        self._thread.join(timeout=2.0)
+
+    def _run(self) -> None:
+        segmenter = self._segmenter()
+        if segmenter is not None:
+            segmenter.reset()  # a new source: the previous clip's mask is no prior for this one
+        while not self._stop.is_set():
+            frame = self.frames.get(timeout=0.02)
+            try:
+                if frame is not None:
+                    start = time.perf_counter()
+                    mask = self._segment(frame.pixels)
+                    self._last = (frame, mask, (time.perf_counter() - start) * 1000.0)
+                elif self._last is None or self._rendered_version == self._version:
+                    continue
+                self._render(*self._last)
+                self.error = ""
+            except Exception as error:  # a bad frame or mask is reported, and the next frame is tried
+                self.error = str(error) or type(error).__name__
+
+    def _segment(self, pixels: np.ndarray) -> np.ndarray | None:
+        segmenter = self._segmenter()
+        return None if segmenter is None else np.asarray(segmenter.track(pixels), dtype=np.float32)
+
+    def _render(self, frame: Frame, mask: np.ndarray | None, segment_ms: float) -> None:
+        with self._lock:
+            settings, version = self._settings, self._version
+        start = time.perf_counter()
+        recolorizer = settings.recolorizer
+        recoloured = frame.pixels
+        if recolorizer is not None and mask is not None:
+            recoloured = recolorizer(frame.pixels, mask, settings.position)
+        recolour_ms = (time.perf_counter() - start) * 1000.0
+        start = time.perf_counter()
+        picture = compose_preview(frame.pixels, recoloured, mask, settings.split, settings.overlay, settings.size)
+        texture = to_texture(picture)
+        timings = {"capture": frame.capture_ms, "segment": segment_ms, "recolour": recolour_ms,
+                   "display": (time.perf_counter() - start) * 1000.0}
+        showing = recolorizer is not None and mask is not None
+        self.results.put(PreviewResult(texture, frame.index, frame.pixels.shape[:2], mask,
+                                       recolorizer.intensity if showing else None,
+                                       recolorizer.t if showing else None, timings, version))
+        self._rendered_version = version
+
+
+class PreviewStats:
+    """Frames per second shown and smoothed per-stage times (ms), measured on the main thread."""
+
+    def __init__(self, window_seconds: float = 1.0) -> None:
+        self.window_seconds = window_seconds
+        self.stage_ms: dict[str, float] = {}
+        self.frames_shown = 0
+        self._shown_at: collections.deque[float] = collections.deque()
+
+    def record(self, result: PreviewResult, upload_ms: float) -> None:
+        """Count a displayed result; `upload_ms` (texture upload) adds to its display stage."""
+        now = time.monotonic()
+        self._shown_at.append(now)
+        while self._shown_at and now - self._shown_at[0] > self.window_seconds:
+            self._shown_at.popleft()
+        self.frames_shown += 1
+        timings = dict(result.timings, display=result.timings["display"] + upload_ms)
+        for stage in STAGES:
+            previous = self.stage_ms.get(stage)
+            self.stage_ms[stage] = timings[stage] if previous is None else 0.9 * previous + 0.1 * timings[stage]
+
+    @property
+    def fps(self) -> float:
+        """Displayed frames per second over the last window."""
+        if len(self._shown_at) < 2:
+            return 0.0
+        return (len(self._shown_at) - 1) / max(1e-6, self._shown_at[-1] - self._shown_at[0])
+
+    def summary(self) -> str:
+        """'FPS 29.8 | capture 3.1 ms | segment 18.0 ms | ...'."""
+        stages = " | ".join(f"{stage} {self.stage_ms[stage]:.1f} ms" for stage in STAGES if stage in self.stage_ms)
+        return f"FPS {self.fps:.1f}" + (f" | {stages}" if stages else "")

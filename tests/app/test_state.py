@@ -1,0 +1,301 @@
+"""The studio's state driven headless: load -> tune -> save -> reopen, undo/redo, wrong-order references,
+missing files, masks, recent files, and the preview pipeline's workers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from studio.app import recent
+from studio.app.preview import compose_preview, fit_box, letterbox
+from studio.app.state import (
+    MaskChoice,
+    Studio,
+    StudioStateError,
+    default_mask_choice,
+    make_mask,
+    read_reference,
+)
+from studio.app.workers import FixedMask, PreviewSettings, PreviewStats, PreviewWorker, bake_recipe
+from studio.errors import PresetError, StudioError
+from studio.images import write_image
+from studio.look import Look
+from studio.lut import LUT3D
+from studio.pack import validate_pack
+from studio.preset import Preset, load_preset, validate
+from studio.sources import DropQueue, Frame
+from tests.conftest import require_shared
+
+
+def _swatch(folder: Path, name: str, hair_level: int, size: int = 64) -> tuple[Path, Path]:
+    """A test photo: a grey background with a square of hair at `hair_level`, and its mask file."""
+    image = np.full((size, size, 3), 128, np.uint8)
+    image[16:48, 16:48] = (hair_level, int(hair_level * 0.9), int(hair_level * 0.8))
+    mask = np.zeros((size, size), np.uint8)
+    mask[16:48, 16:48] = 255
+    (folder / "masks").mkdir(exist_ok=True)
+    write_image(folder / f"{name}.png", image)
+    write_image(folder / "masks" / f"{name}.png", mask)
+    return folder / f"{name}.png", folder / "masks" / f"{name}.png"
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> dict[str, Path]:
+    """Dark and light swatch photos with masks in masks/."""
+    return {"dark": _swatch(tmp_path, "dark", 30)[0], "light": _swatch(tmp_path, "light", 220)[0]}
+
+
+def _loaded(pair: dict[str, Path]) -> Studio:
+    studio = Studio()
+    for role, path in pair.items():
+        studio.set_reference(role, read_reference(path, default_mask_choice(path, segmenter_ready=False)))
+    return studio
+
+
+def test_load_tune_save_reopen_gives_the_identical_preset(pair: dict[str, Path], tmp_path: Path) -> None:
+    studio = _loaded(pair)
+    studio.set_name("Copper test")
+    studio.set_look("dark", target="#a0522d", strength=0.9)
+    studio.set_look("light", target="#d2691e", shine=0.5, saturation=1.3)
+    first = studio.save(tmp_path / "copper.yaml")
+    assert not studio.dirty and validate(first) == []
+
+    reopened = Studio()
+    reopened.open(first)
+    assert reopened.document.content() == studio.document.content()
+    assert not reopened.dirty
+    second = reopened.save(tmp_path / "again.yaml")
+    assert load_preset(second) == load_preset(first)
+    documents = [yaml.safe_load(path.read_text()) for path in (first, second)]
+    for anchors in zip(documents[0]["anchors"], documents[1]["anchors"], strict=True):
+        assert anchors[0]["sha256"] == anchors[1]["sha256"]
+        assert anchors[0]["look"] == anchors[1]["look"] and anchors[0]["intensity"] == anchors[1]["intensity"]
+
+
+def test_real_reference_photos_measure_and_save(tmp_path: Path) -> None:
+    portraits = require_shared("data/portraits")
+    studio = Studio()
+    for role, name in (("dark", "celebahq_27866"), ("light", "celebahq_28066")):
+        path = portraits / role / f"{name}.jpg"
+        choice = default_mask_choice(path, segmenter_ready=False)
+        assert choice.kind == "file"
+        studio.set_reference(role, read_reference(path, choice))
+    dark, light = studio.document.dark.reference, studio.document.light.reference
+    assert dark.intensity < 0.15 < 0.5 < light.intensity
+    assert 0.05 < dark.hair_fraction < 0.6 and 0.05 < light.hair_fraction < 0.6
+    assert studio.warnings() == []
+    assert validate(studio.save(tmp_path / "real.yaml")) == []
+
+
+def test_undo_redo_of_every_edit(pair: dict[str, Path]) -> None:
+    studio = Studio()
+    assert not studio.can_undo and not studio.undo()
+    studio.set_reference("dark", read_reference(pair["dark"], MaskChoice("whole")))
+    studio.set_name("One")
+    for value in (0.2, 0.3, 0.4):  # one slider drag: merges into a single step
+        studio.set_look("light", strength=value)
+    studio.end_edit()
+    studio.set_look("light", strength=0.5)  # a second drag of the same slider: its own step
+    studio.set_lut_size(17)
+    studio.swap_references()
+    assert studio.document.light.reference is not None and studio.document.dark.reference is None
+
+    studio.undo()
+    assert studio.document.dark.reference is not None
+    studio.undo()
+    assert studio.document.lut_size == 33
+    studio.undo()
+    assert studio.document.light.look.strength == 0.4
+    studio.undo()
+    assert studio.document.light.look.strength == 1.0
+    studio.undo()
+    assert studio.document.name == "Untitled"
+    studio.undo()
+    assert studio.document.dark.reference is None and not studio.can_undo
+
+    assert studio.redo() and studio.redo()
+    assert studio.document.name == "One"
+    studio.set_description("new branch")
+    assert not studio.can_redo and not studio.redo()
+
+
+def test_dirty_follows_the_saved_content(pair: dict[str, Path], tmp_path: Path) -> None:
+    studio = _loaded(pair)
+    assert studio.dirty and studio.title().endswith("* - Hair LUT Studio")
+    studio.save(tmp_path / "p.yaml")
+    studio.set_look("dark", texture=0.1)
+    assert studio.dirty
+    studio.undo()
+    assert not studio.dirty
+    studio.set_preview_mode("light")  # not an edit of the preset
+    assert not studio.dirty and studio.preview_position() == 1.0
+
+
+def test_wrong_order_references_warn_and_cannot_be_saved(pair: dict[str, Path], tmp_path: Path) -> None:
+    studio = Studio()
+    studio.set_reference("dark", read_reference(pair["light"], MaskChoice("file", path=pair["light"].parent
+                                                                          / "masks" / "light.png")))
+    studio.set_reference("light", read_reference(pair["dark"], MaskChoice("file", path=pair["dark"].parent
+                                                                          / "masks" / "dark.png")))
+    assert any("not lighter" in warning for warning in studio.warnings())
+    assert not studio.recipe().ordered
+    with pytest.raises(StudioStateError, match="not lighter"):
+        studio.save(tmp_path / "wrong.yaml")
+    assert not (tmp_path / "wrong.yaml").exists()
+    assert bake_recipe(studio.recipe()).recolorizer is None
+    studio.swap_references()
+    assert studio.warnings() == [] and studio.recipe().ordered
+    assert validate(studio.save(tmp_path / "right.yaml")) == []
+
+
+def test_missing_and_bad_files_raise_readable_errors(pair: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(StudioError, match="file not found"):
+        read_reference(tmp_path / "nope.png", MaskChoice("whole"))
+    with pytest.raises(StudioError, match="file not found"):
+        read_reference(pair["dark"], MaskChoice("file", path=tmp_path / "no_mask.png"))
+    studio = Studio()
+    with pytest.raises(PresetError, match="file not found"):
+        studio.open(tmp_path / "missing.yaml")
+    with pytest.raises(StudioStateError, match="no file yet"):
+        studio.save()
+    with pytest.raises(StudioStateError, match="load the dark reference"):
+        studio.save(tmp_path / "p.yaml")
+    with pytest.raises(StudioStateError, match="load the light reference"):
+        studio.export_cube("light", tmp_path / "l.cube")
+    empty = tmp_path / "empty.png"
+    write_image(empty, np.zeros((64, 64), np.uint8))
+    with pytest.raises(StudioStateError, match="no hair"):
+        read_reference(pair["dark"], MaskChoice("file", path=empty))
+    with pytest.raises(StudioStateError, match="a preset needs a name"):
+        studio.set_name("  ")
+    with pytest.raises(ValueError):
+        studio.set_look("dark", strength=3.0)
+    assert studio.document.dark.look == Look()
+
+
+def test_three_anchor_presets_are_refused(tmp_path: Path) -> None:
+    preset = Preset.bake("Three", [(0.1, Look()), (0.5, Look()), (0.9, Look())], size=17)
+    preset.save(tmp_path / "three.yaml")
+    with pytest.raises(PresetError, match="two anchors"):
+        Studio().open(tmp_path / "three.yaml")
+
+
+def test_opened_preset_keeps_intensities_without_photos(pair: dict[str, Path], tmp_path: Path) -> None:
+    studio = _loaded(pair)
+    studio.save(tmp_path / "p.yaml")
+    studio.new()
+    assert studio.document.dark.intensity is None and not studio.can_undo
+    studio.open(tmp_path / "p.yaml")
+    assert studio.document.dark.reference is None and studio.document.dark.intensity is not None
+    assert studio.recipe().ordered
+
+
+def test_export_cube_matches_the_baked_lut(pair: dict[str, Path], tmp_path: Path) -> None:
+    studio = _loaded(pair)
+    studio.set_lut_size(17)
+    studio.export_cube("dark", tmp_path / "dark")
+    exported = LUT3D.read(tmp_path / "dark.cube")
+    expected = studio.preset().anchors[0].lut
+    assert exported.size == 17 and np.allclose(exported.table, expected.table, atol=1e-5)
+
+
+def test_export_pack_needs_a_saved_preset_and_builds_a_valid_pack(pair: dict[str, Path], tmp_path: Path) -> None:
+    studio = _loaded(pair)
+    with pytest.raises(StudioStateError, match="save the preset first"):
+        studio.export_pack(tmp_path / "pack.zip")
+    studio.save(tmp_path / "p.yaml")
+    written = studio.export_pack(tmp_path / "pack")
+    assert written == tmp_path / "pack.zip" and validate_pack(written) == []
+
+
+def test_mask_choices() -> None:
+    image = np.zeros((40, 60, 3), np.uint8)
+    assert make_mask(image, MaskChoice("whole")).min() == 1.0
+    box = make_mask(image, MaskChoice("rectangle", box=(50, 30, 10, 5)))  # corners in any order
+    assert box.sum() == 40 * 25 and box[5:30, 10:50].all()
+    with pytest.raises(StudioStateError, match="empty"):
+        make_mask(image, MaskChoice("rectangle", box=(5, 5, 6, 30)))
+    with pytest.raises(StudioStateError, match="segmenter is not available"):
+        make_mask(image, MaskChoice("segmenter"))
+    assert make_mask(image, MaskChoice("segmenter"), lambda frame: np.full(frame.shape[:2], 0.7)).max() == 0.7
+    with pytest.raises(ValueError):
+        MaskChoice("lasso")
+    assert MaskChoice("rectangle", box=(1, 2, 11, 22)).describe() == "rectangle 10x20 at (1, 2)"
+
+
+def test_default_mask_choice_prefers_a_mask_file(tmp_path: Path) -> None:
+    photo, mask = _swatch(tmp_path, "swatch", 100)
+    assert default_mask_choice(photo, segmenter_ready=True) == MaskChoice("file", path=mask)
+    mask.unlink()
+    assert default_mask_choice(photo, segmenter_ready=True).kind == "segmenter"
+    assert default_mask_choice(photo, segmenter_ready=False).kind == "whole"
+
+
+def test_recent_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(recent.CONFIG_DIR_VARIABLE, str(tmp_path / "config"))
+    assert recent.load_recent() == []
+    files = [tmp_path / f"p{i}.yaml" for i in range(recent.RECENT_LIMIT + 2)]
+    for path in files:
+        path.write_text("x")
+        recent.remember(path)
+    recent.remember(files[0])
+    listed = recent.load_recent()
+    assert listed[0] == files[0].resolve() and len(listed) == recent.RECENT_LIMIT
+    files[-1].unlink()
+    assert files[-1].resolve() not in recent.load_recent()
+    recent.recent_file().write_text("{not json")
+    assert recent.load_recent() == []
+
+
+def test_preview_worker_recolours_hair_only_and_rerenders_on_change(pair: dict[str, Path]) -> None:
+    studio = _loaded(pair)
+    reference = studio.document.light.reference
+    frames: DropQueue[Frame] = DropQueue(2)
+    settings = PreviewSettings(recolorizer=bake_recipe(studio.recipe()).recolorizer, size=(64, 64))
+    worker = PreviewWorker(frames, lambda: FixedMask(reference.mask), settings)
+    try:
+        frames.put(Frame(reference.image, 0, 1.0))
+        first = _next_result(worker)
+        picture = (first.texture.reshape(64, 64, 4)[..., :3] * 255 + 0.5).astype(np.uint8)
+        hair = reference.mask > 0.5
+        assert np.abs(picture[hair].astype(int) - reference.image[hair]).max() > 20
+        assert np.array_equal(picture[~hair], reference.image[~hair])
+        assert first.intensity == pytest.approx(reference.intensity, abs=1e-6) and first.t == pytest.approx(1.0)
+        assert set(first.timings) == {"capture", "segment", "recolour", "display"}
+
+        version = worker.configure(split=1.0)  # all "before": no new frame, the last one is re-rendered
+        second = _next_result(worker)
+        assert second.settings_version == version
+        after = (second.texture.reshape(64, 64, 4)[..., :3] * 255 + 0.5).astype(np.uint8)
+        assert np.array_equal(after[:, 1:], reference.image[:, 1:])  # column 0 shows the split line
+    finally:
+        worker.stop()
+
+
+def _next_result(worker: PreviewWorker, timeout: float = 10.0):  # noqa: ANN202 - test helper
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = worker.results.get(timeout=0.1)
+        if result is not None:
+            return result
+    raise AssertionError(f"no preview result ({worker.error})")
+
+
+def test_preview_pictures_and_stats() -> None:
+    assert fit_box(720, 1280, 960, 540) == (0, 0, 960, 540)
+    assert fit_box(512, 512, 960, 540) == (210, 0, 540, 540)
+    boxed = letterbox(np.full((10, 20, 3), 200, np.uint8), 20, 20)
+    assert boxed[:5].max() == 0 and boxed[5:15].min() == 200
+    before, after = np.zeros((4, 8, 3), np.uint8), np.full((4, 8, 3), 90, np.uint8)
+    picture = compose_preview(before, after, None, 0.0, overlay=True, size=(8, 4))
+    assert np.array_equal(picture, after)
+    stats = PreviewStats()
+    assert stats.fps == 0.0 and stats.summary() == "FPS 0.0"
+    queue: DropQueue[int] = DropQueue(2)
+    for item in range(5):
+        queue.put(item)
+    assert queue.dropped == 3 and queue.get(0) == 3 and queue.get(0) == 4 and queue.get(0) is None
