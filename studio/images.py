@@ -19,7 +19,7 @@ def read_rgb(path: str | Path) -> np.ndarray:
     """An image file as uint8 RGB HxWx3 (grey is repeated, alpha dropped, 16-bit scaled down)."""
     pixels = _read(path)
     if pixels.dtype == np.uint16:
-        pixels = (pixels.astype(np.uint32) * 255 + 32767) // 65535
+        pixels = ((pixels.astype(np.uint32) * 255 + 32767) // 65535).astype(np.uint8)
     if pixels.dtype != np.uint8:
         raise ImageError(f"unsupported pixel type {pixels.dtype}", path)
     if pixels.ndim == 2:

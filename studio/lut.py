@@ -103,6 +103,8 @@ class LUT3D:
         """Write atomically as a `.png` strip (`bits` 16 or 8) or a `.cube` file, chosen by suffix."""
         path = Path(path)
         suffix = path.suffix.lower()
+        if not path.parent.is_dir():
+            raise LutError("the folder does not exist", path.parent)
         if suffix == ".png":
             if bits not in (8, 16):
                 raise LutError(f"PNG LUTs are 8- or 16-bit, not {bits}-bit", path)

@@ -107,11 +107,12 @@ class Preset:
                 written.append(_write_lut(anchor.lut, path, _anchor_label(index, len(self.anchors)), bits))
             text = yaml.safe_dump(self.to_document(written), sort_keys=False, allow_unicode=True)
             write_bytes_atomic(path, text.encode("utf-8"))
-        except OSError as error:
+        except (OSError, LutError) as error:
             for file, _ in written:
                 if file not in previous:
                     (path.parent / file).unlink(missing_ok=True)
-            raise PresetError(f"could not save: {error.strerror or error}", path) from None
+            reason = error.problem if isinstance(error, LutError) else (error.strerror or error)
+            raise PresetError(f"could not save: {reason}", path) from None
         self.lut_files = [file for file, _ in written]
         for stale in previous - set(self.lut_files):
             (path.parent / stale).unlink(missing_ok=True)
@@ -172,6 +173,8 @@ def _check(path: Path) -> tuple[Preset | None, list[str]]:
 
 
 def _read_document(path: Path) -> tuple[dict | None, list[str]]:
+    if not path.exists():
+        return None, ["file not found"]
     if path.suffix.lower() not in (".yaml", ".yml"):
         return None, ["a preset file must end in .yaml or .yml"]
     document, problem = read_yaml(path, MAX_PRESET_BYTES)
@@ -217,7 +220,8 @@ def _read_anchor(folder: Path, index: int, item: object, lut_size: object) -> tu
         return None, [*problems, f"{where}.lut: cannot read {lut_name[:80]!r}: {error.strerror or error}"]
     if lut_size in (17, 33, 65) and lut.size != lut_size:
         problems.append(f"{where}.lut: {lut_name!r} is a {lut.size}-point LUT but lut_size is {lut_size}")
-    if problems or look is None or not isinstance(intensity, (int, float)):
+    in_range = isinstance(intensity, (int, float)) and not isinstance(intensity, bool) and 0 <= intensity <= 1
+    if problems or look is None or not in_range:  # the schema check reports a bad intensity
         return None, problems
     return Anchor(float(intensity), look, lut), []
 
@@ -237,7 +241,7 @@ def _anchor_problems(intensities: list[float], sizes: list[int]) -> list[str]:
     problems = []
     if len(intensities) < 2:
         problems.append(f"a preset needs at least 2 anchors, found {len(intensities)}")
-    if any(not math.isfinite(i) or not 0.0 <= i <= 1.0 for i in intensities):
+    if any(not 0.0 <= i <= 1.0 or not math.isfinite(i) for i in intensities):  # range first: huge ints
         problems.append("anchor intensities must be finite numbers in [0, 1]")
     elif any(b <= a for a, b in zip(intensities, intensities[1:], strict=False)):
         problems.append(f"anchor intensities must be strictly increasing, found {list(intensities)}")

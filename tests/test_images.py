@@ -65,9 +65,6 @@ def test_read_rgb_of_16_bit_rgb_png(tmp_path: Path):
     assert np.abs(pixels.astype(int) - to8(RGB16)).max() <= 1
 
 
-@pytest.mark.xfail(strict=True, raises=ImageError, reason="BUG: read_rgb scales 16-bit pixels in uint32 "
-                   "(`astype(np.uint32) * 255 + 32767) // 65535`) and never casts back to uint8, so every 16-bit "
-                   "image that reaches that branch (16-bit grey PNG) fails with 'unsupported pixel type uint32'")
 def test_read_rgb_of_16_bit_grey_png(tmp_path: Path):
     pixels = read_rgb(write_cv2(tmp_path / "grey16.png", GREY16))
     assert pixels.dtype == np.uint8 and pixels.shape == (6, 9, 3)
