@@ -170,10 +170,9 @@ def _windows(
     ]
 
 
-def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, options: object) -> np.ndarray:
-    """CONV_2D: w is [out, kh, kw, in]."""
-    out_c, kh, kw, in_c = w.shape
-    views = _windows(
+def _conv_windows(x: np.ndarray, kh: int, kw: int, options: object) -> list[np.ndarray]:
+    """The kernel windows of a CONV_2D / DEPTHWISE_CONV_2D op, from its stride, dilation and padding options."""
+    return _windows(
         x,
         kh,
         kw,
@@ -181,6 +180,12 @@ def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, options: object) -
         (options.DilationHFactor(), options.DilationWFactor()),
         _BUILTIN_PADDING[options.Padding()],
     )
+
+
+def _conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, options: object) -> np.ndarray:
+    """CONV_2D: w is [out, kh, kw, in]."""
+    out_c, kh, kw, in_c = w.shape
+    views = _conv_windows(x, kh, kw, options)
     out_h, out_w = views[0].shape[:2]
     columns = np.stack(views, axis=2).reshape(out_h * out_w, kh * kw * in_c)
     out = columns @ w.reshape(out_c, kh * kw * in_c).T
@@ -193,14 +198,7 @@ def _depthwise(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, options: obje
     """DEPTHWISE_CONV_2D: w is [1, kh, kw, in * multiplier]; output channel o reads input o // multiplier."""
     _, kh, kw, _ = w.shape
     x = np.repeat(x, options.DepthMultiplier(), axis=2)
-    views = _windows(
-        x,
-        kh,
-        kw,
-        (options.StrideH(), options.StrideW()),
-        (options.DilationHFactor(), options.DilationWFactor()),
-        _BUILTIN_PADDING[options.Padding()],
-    )
+    views = _conv_windows(x, kh, kw, options)
     out = sum(view * w[0, k // kw, k % kw] for k, view in enumerate(views))
     return out + b if b is not None else out
 
