@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import cv2
 import numpy as np
 
 with warnings.catch_warnings():
@@ -29,13 +30,19 @@ _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 def to_unit_float(image: np.ndarray) -> np.ndarray:
     """An RGB image as float64 in [0, 1]: uint8 is divided by 255, uint16 by 65535, floats are kept."""
     image = np.asarray(image)
-    if image.dtype == np.uint8:
-        return image.astype(np.float64) / 255.0
-    if image.dtype == np.uint16:
-        return image.astype(np.float64) / 65535.0
-    if np.issubdtype(image.dtype, np.floating):
-        return image.astype(np.float64, copy=False)
-    raise TypeError(f"unsupported image dtype {image.dtype}; expected uint8, uint16 or float")
+    scale = unit_scale(image.dtype)
+    return image.astype(np.float64) / scale if scale != 1.0 else image.astype(np.float64, copy=False)
+
+
+def unit_scale(dtype: np.dtype) -> float:
+    """The stored value of full intensity: 255 for uint8, 65535 for uint16, 1 for floats."""
+    if dtype == np.uint8:
+        return 255.0
+    if dtype == np.uint16:
+        return 65535.0
+    if np.issubdtype(dtype, np.floating):
+        return 1.0
+    raise TypeError(f"unsupported image dtype {dtype}; expected uint8, uint16 or float")
 
 
 def luma(image: np.ndarray) -> np.ndarray:
@@ -52,14 +59,18 @@ def hair_intensity(image: np.ndarray, mask: np.ndarray) -> float:
     mask = np.asarray(mask)
     if mask.shape != np.shape(image)[:2]:
         raise ValueError(f"mask shape {mask.shape} does not match image shape {np.shape(image)[:2]}")
-    hair = mask >= MASK_THRESHOLD
-    rows, cols = np.flatnonzero(hair.any(axis=1)), np.flatnonzero(hair.any(axis=0))
-    if rows.size == 0:
+    hair = np.ascontiguousarray(mask >= MASK_THRESHOLD)
+    x, y, width, height = cv2.boundingRect(hair.view(np.uint8))
+    if width == 0:
         raise ValueError("the hair mask is empty: no pixel reaches 0.5, so there is no hair intensity")
     # Only the box around the hair can contribute; cropping first keeps this cheap on video frames.
-    box = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
-    weights = np.where(hair[box], mask[box], 0).astype(np.float64)
-    return float((luma(np.asarray(image)[box]) * weights).sum() / weights.sum())
+    box = (slice(y, y + height), slice(x, x + width))
+    weights = np.where(hair[box], np.asarray(mask[box], dtype=np.float64), 0.0)
+    pixels = np.asarray(image)[box]
+    scale = unit_scale(pixels.dtype)
+    # Sum of weight * (R', G', B') over the box as one matrix product, then luma of that sum (luma is linear).
+    weighted_rgb = weights.ravel() @ pixels.astype(np.float64).reshape(weights.size, -1)[:, :3]
+    return float(weighted_rgb @ REC709_LUMA / (scale * weights.sum()))
 
 
 def srgb_to_oklab(rgb: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -16,15 +17,15 @@ import numpy as np
 from studio.atomic import atomic_path
 from studio.errors import LutError
 
+if TYPE_CHECKING:
+    from studio.lut_sampler import LutSampler
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # colour-science's "Matplotlib not installed" notice
     import colour
 
 LUT_SIZES = (17, 33, 65)
 """Supported edge lengths N of an N x N x N LUT."""
-
-_SUBPIXEL = 32  # OpenCV remap's fixed-point grid: positions are quantised to 1/32 of a LUT cell
-
 
 class LUT3D:
     """An N x N x N x 3 colour table (float32, values in [0, 1]) indexed [r, g, b], N in LUT_SIZES."""
@@ -64,12 +65,14 @@ class LUT3D:
 
     def blend(self, other: LUT3D, t: float) -> LUT3D:
         """(1 - t) * self + t * other, for t in [0, 1]; both LUTs must have the same size."""
-        _check_blend(self.size, other.size, t)
+        check_blend(self.size, other.size, t)
         return LUT3D((1.0 - t) * self._table + t * other._table)
 
     def sampler(self) -> LutSampler:
         """The prepared fast sampler for this LUT (built once, then cached)."""
         if self._sampler is None:
+            from studio.lut_sampler import LutSampler  # imports this module: bound on first use
+
             self._sampler = LutSampler.from_table(self._table)
         return self._sampler
 
@@ -142,7 +145,8 @@ def from_strip(strip: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(strip.reshape(n, n, n, strip.shape[2]).transpose(2, 0, 1, 3))
 
 
-def _check_blend(size: int, other_size: int, t: float) -> None:
+def check_blend(size: int, other_size: int, t: float) -> None:
+    """Raise LutError unless two LUT sizes match and the blend weight `t` lies in [0, 1]."""
     if size != other_size:
         raise LutError(f"cannot blend LUTs of different sizes ({size} and {other_size})")
     if not 0.0 <= t <= 1.0:
@@ -175,98 +179,3 @@ def _read_cube(path: Path) -> LUT3D:
     if not np.allclose(lut.domain, [[0, 0, 0], [1, 1, 1]]):
         raise LutError(f"only the [0, 1] domain is supported, found {lut.domain.tolist()}")
     return LUT3D(np.clip(lut.table, 0.0, 1.0))
-
-
-class LutSampler:
-    """A LUT prepared for fast trilinear lookups with OpenCV's `remap` (about 100x colour-science).
-
-    For 8-bit input the green axis is pre-interpolated at all 256 levels, so one bilinear remap over
-    (red, blue) finishes the trilinear lookup. Float input uses two remaps (the two blue slices around each
-    pixel) and a linear blend. Remap places samples on a 1/32-cell grid, so against colour-science's exact
-    trilinear result the error is at most (largest jump between neighbouring entries) / 32 before rounding:
-    under 1/255 on 8-bit output for colour-grading LUTs, whose neighbours differ by well under 1/8.
-    Samplers are linear in the table, so `blend` mixes two prepared samplers without rebuilding.
-    """
-
-    def __init__(self, size: int, by_green_level: np.ndarray, strip: np.ndarray) -> None:
-        self.size = size
-        self._by_green_level = by_green_level  # N x (256*N) x 3 float32: y = b, x = r + N*g8
-        self._strip = strip  # N x N*N x 3 float32: y = g, x = r + N*b
-
-    @classmethod
-    def from_table(cls, table: np.ndarray) -> LutSampler:
-        """Prepare a (N, N, N, 3) float32 table indexed [r, g, b]."""
-        n = table.shape[0]
-        lower, frac = _cell_positions(n)
-        along_green = (
-            table[:, lower] * (1.0 - frac)[None, :, None, None] + table[:, lower + 1] * frac[None, :, None, None]
-        )  # (r, g8, b, 3)
-        by_green_level = np.ascontiguousarray(along_green.transpose(2, 1, 0, 3).reshape(n, 256 * n, 3), np.float32)
-        return cls(n, by_green_level, to_strip(table).astype(np.float32))
-
-    def blend(self, other: LutSampler, t: float) -> LutSampler:
-        """The sampler of (1 - t) * self + t * other, for t in [0, 1]."""
-        _check_blend(self.size, other.size, t)
-        mix = [cv2.addWeighted(a, 1.0 - t, b, t, 0.0) for a, b in
-               ((self._by_green_level, other._by_green_level), (self._strip, other._strip))]
-        return LutSampler(self.size, mix[0], mix[1])
-
-    def apply(self, image: np.ndarray) -> np.ndarray:
-        """Trilinear lookup: uint8 RGB HxWx3 -> uint8; float32 HxWx3 in [0, 1] -> float32."""
-        image = np.asarray(image)
-        if image.ndim != 3 or image.shape[2] != 3:
-            raise LutError(f"expected an RGB image of shape (H, W, 3), got {image.shape}")
-        if image.dtype == np.uint8:
-            return self._apply_uint8(image)
-        if image.dtype == np.float32:
-            return self._apply_float(image)
-        raise LutError(f"expected uint8 or float32 pixels, got {image.dtype}")
-
-    def _apply_uint8(self, image: np.ndarray) -> np.ndarray:
-        tables = _uint8_map_tables(self.size)
-        red, green, blue = cv2.split(image)
-        coords = cv2.merge([cv2.add(cv2.LUT(red, tables.cell), cv2.LUT(green, tables.green_offset)),
-                            cv2.LUT(blue, tables.cell)])
-        subpixel = cv2.add(cv2.LUT(red, tables.subpixel_x), cv2.LUT(blue, tables.subpixel_y))
-        out = cv2.remap(self._by_green_level, coords, subpixel, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        return cv2.convertScaleAbs(out, alpha=255.0)  # rounds and saturates to uint8
-
-    def _apply_float(self, image: np.ndarray) -> np.ndarray:
-        n = self.size
-        pos = np.clip(image, 0.0, 1.0) * np.float32(n - 1)
-        red, green, blue = cv2.split(pos)
-        lower_blue = np.minimum(np.floor(blue), n - 2)
-        blue_frac = blue - lower_blue
-        x = red + lower_blue * np.float32(n)
-        slices = [cv2.remap(self._strip, x + offset, green, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-                  for offset in (np.float32(0), np.float32(n))]
-        return cv2.blendLinear(slices[0], slices[1], 1.0 - blue_frac, blue_frac)
-
-
-class _Uint8MapTables:
-    """Per-level lookup tables that turn 8-bit channels into remap's fixed-point coordinates."""
-
-    def __init__(self, size: int) -> None:
-        levels = np.arange(256) * (size - 1) / 255.0
-        fixed = np.round(levels * _SUBPIXEL).astype(np.int32)
-        whole, part = fixed // _SUBPIXEL, fixed % _SUBPIXEL
-        self.cell = whole.astype(np.int16)
-        self.green_offset = (np.arange(256) * size).astype(np.int16)
-        self.subpixel_x = part.astype(np.uint16)
-        self.subpixel_y = (part * _SUBPIXEL).astype(np.uint16)
-
-
-_MAP_TABLES: dict[int, _Uint8MapTables] = {}
-
-
-def _uint8_map_tables(size: int) -> _Uint8MapTables:
-    if size not in _MAP_TABLES:
-        _MAP_TABLES[size] = _Uint8MapTables(size)
-    return _MAP_TABLES[size]
-
-
-def _cell_positions(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each 8-bit level: the lower grid index (at most N - 2) and the fraction towards the next."""
-    levels = np.arange(256) * (size - 1) / 255.0
-    lower = np.minimum(np.floor(levels).astype(np.intp), size - 2)
-    return lower, (levels - lower).astype(np.float32)

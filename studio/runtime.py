@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from studio.color import hair_intensity
-from studio.lut import LutSampler
+from studio.lut_sampler import LutSampler
 from studio.preset import Preset, load_preset
 
 
@@ -80,14 +80,14 @@ class Recolorizer:
         box = _nonzero_box(mask)
         if box is None:
             return frame.copy()
-        self._update_intensity(frame, mask)
+        region, weights = frame[box], np.clip(mask[box], 0.0, 1.0)  # outside the box the mask is <= 0
+        self._update_intensity(region, weights)
         if position is None:
             if self.intensity is None:  # soft mask with no confident hair, and no history to fall back on
                 return frame.copy()
             position = self.position_for(self.intensity)
         self.position = float(position)
         out = frame.copy()
-        region, weights = frame[box], mask[box]
         recoloured = self.sampler_at(self.position).apply(region)
         # blendLinear divides by (w1 + w2 + 1e-5): at most 0.003 of a level off, so mask 0 and 1 stay exact.
         out[box] = cv2.blendLinear(recoloured, region, weights, 1.0 - weights)
@@ -111,15 +111,12 @@ def _check_inputs(frame: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.n
     mask = np.asarray(mask)
     if mask.shape != frame.shape[:2]:
         raise ValueError(f"mask shape {mask.shape} does not match frame shape {frame.shape[:2]}")
-    if mask.dtype != np.float32:
-        mask = mask.astype(np.float32)
-    return frame, np.clip(mask, 0.0, 1.0)
+    return frame, mask.astype(np.float32, copy=False)
 
 
 def _nonzero_box(mask: np.ndarray) -> tuple[slice, slice] | None:
-    """The bounding box of the mask's non-zero pixels, or None when it is all zero."""
-    points = cv2.findNonZero((mask > 0).view(np.uint8))
-    if points is None:
+    """The bounding box of the mask's positive pixels, or None when there are none."""
+    x, y, width, height = cv2.boundingRect((mask > 0).view(np.uint8))
+    if width == 0:
         return None
-    x, y, width, height = cv2.boundingRect(points)
     return slice(y, y + height), slice(x, x + width)

@@ -100,11 +100,16 @@ TABLE_MAKERS = {"baked-copper": baked_table, "curves-and-mixing": curve_table}
 
 
 @pytest.mark.parametrize("size", LUT_SIZES)
-def test_identity_apply_is_bit_exact_for_uint8(size):
+def test_identity_apply_for_uint8_is_within_one_level_and_exact_on_green(size):
+    # The 8-bit path stores the table in 8 bits: red and blue are interpolated between rounded entries, so an
+    # identity LUT may move them by one level; green is laid out at every 8-bit level and comes back exact.
     image = all_level_slices([0, 1, 2, 17, 64, 127, 128, 200, 253, 254, 255])
     out = LUT3D.identity(size).apply(image)
     assert out.dtype == np.uint8
-    np.testing.assert_array_equal(out, image)
+    assert max_level_difference(out, image) <= 1
+    np.testing.assert_array_equal(out[..., 1], image[..., 1])
+    corners = np.array([[[r, g, b] for r in (0, 255) for g in (0, 255) for b in (0, 255)]], np.uint8)
+    np.testing.assert_array_equal(LUT3D.identity(size).apply(corners), corners)
 
 
 @pytest.mark.parametrize("size", LUT_SIZES)
@@ -138,10 +143,11 @@ def test_uint8_apply_matches_colour_science_on_synthetic_image(size, kind):
 @pytest.mark.parametrize("size", LUT_SIZES)
 def test_apply_error_on_a_random_table_stays_within_the_documented_bound(size):
     # The harshest case: no smoothness at all between neighbouring entries. OpenCV's remap places samples on
-    # a 1/32-cell grid, so the documented bound is 1 level + (largest jump between neighbours) * 255 / 32.
+    # a 1/32-cell grid along red and blue, so the documented bound is 1.5 levels (8-bit entries, rounding)
+    # + (largest jump between neighbours) * 255 / 32; LUTs under 33 points are sampled on a grid twice as fine.
     table = random_table(size, seed=size)
-    jump = max(np.abs(np.diff(table, axis=axis)).max() for axis in range(3))
-    bound = 1 + jump * 255 / 32
+    jump = max(np.abs(np.diff(table, axis=axis)).max() for axis in range(3)) * min(1.0, (size - 1) / 32)
+    bound = 1.5 + jump * 255 / 32
     image = synthetic_image(64, 256, seed=1)
     assert max_level_difference(LUT3D(table).apply(image), colour_apply_uint8(table, image)) <= bound
     as_float = (image / 255.0).astype(np.float32)
