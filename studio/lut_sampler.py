@@ -165,6 +165,16 @@ def _band_pool() -> ThreadPoolExecutor:
         return _POOL
 
 
+def _forget_pool_in_child() -> None:
+    """A forked child inherits the pool object but none of its threads: start afresh there."""
+    global _POOL, _POOL_LOCK
+    _POOL, _POOL_LOCK = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool_in_child)
+
+
 class _Scratch:
     """One thread's reusable intermediate images: buffers grown to the largest band seen, views per shape."""
 

@@ -6,7 +6,10 @@ way of computing the same thing.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -106,3 +109,21 @@ def test_a_blended_sampler_blends_again_like_the_twice_blended_lut():
     assert np.abs(twice.apply(image).astype(int) - expected).max() <= 1
     as_float = (image / np.float32(255.0)).astype(np.float32)
     np.testing.assert_allclose(twice.apply(as_float), a.blend(b, 0.3).blend(c, 0.6).apply(as_float), atol=1e-5)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")
+def test_a_forked_child_can_still_apply_in_bands(monkeypatch):
+    monkeypatch.setattr(lut_sampler, "_WORKERS", 2)
+    sampler, image = copper().sampler(), photo_like(700, 400)
+    expected = sampler.apply(image)  # the parent's pool now exists, with its threads
+    pid = os.fork()
+    if pid == 0:  # the child: its copy of the pool has no threads
+        os._exit(0 if np.array_equal(sampler.apply(image), expected) else 1)
+    deadline = time.monotonic() + 60
+    while (status := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if status[0] == 0:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child hung applying a LUT in bands")
+    assert os.waitstatus_to_exitcode(status[1]) == 0
