@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 import re
-import warnings
 
 import cv2
 import numpy as np
 
-with warnings.catch_warnings():
-    # colour-science warns at import that Matplotlib is absent; plotting is not used here.
-    warnings.simplefilter("ignore")
-    import colour
+from studio.colour_science import colour_science
 
 REC709_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float64)
 """Rec.709 luma weights for R', G', B' (gamma-encoded sRGB values)."""
@@ -23,7 +19,6 @@ MASK_THRESHOLD = 0.5
 INTENSITY_METRIC = "rec709-luma-mask-weighted"
 """Name of the hair intensity definition below, as recorded in presets."""
 
-_SRGB = colour.RGB_COLOURSPACES["sRGB"]
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 
@@ -75,14 +70,17 @@ def hair_intensity(image: np.ndarray, mask: np.ndarray) -> float:
 
 def srgb_to_oklab(rgb: np.ndarray) -> np.ndarray:
     """sRGB-encoded values in [0, 1] (..., 3) to Oklab (L in [0, 1], a and b roughly in [-0.4, 0.4])."""
-    xyz = colour.RGB_to_XYZ(np.asarray(rgb, dtype=np.float64), _SRGB, apply_cctf_decoding=True)
+    colour = colour_science()
+    xyz = colour.RGB_to_XYZ(np.asarray(rgb, dtype=np.float64), colour.RGB_COLOURSPACES["sRGB"],
+                            apply_cctf_decoding=True)
     return colour.XYZ_to_Oklab(xyz)
 
 
 def oklab_to_srgb(lab: np.ndarray) -> np.ndarray:
     """Oklab (..., 3) to sRGB-encoded values; out-of-gamut results are not clipped (callers decide)."""
+    colour = colour_science()
     xyz = colour.Oklab_to_XYZ(np.asarray(lab, dtype=np.float64))
-    return colour.XYZ_to_RGB(xyz, _SRGB, apply_cctf_encoding=True)
+    return colour.XYZ_to_RGB(xyz, colour.RGB_COLOURSPACES["sRGB"], apply_cctf_encoding=True)
 
 
 def parse_hex(text: str) -> np.ndarray:

@@ -27,19 +27,19 @@ the level convention, so `decode(...).apply(rgb)` samples the texture the way th
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from studio.atomic import atomic_path
+from studio.colour_science import colour_science
 from studio.errors import LutError
 from studio.lut import LUT3D, to_strip
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # colour-science's "Matplotlib not installed" notice
+if TYPE_CHECKING:
     import colour
 
 _GEOMETRIES = ("strip", "tiles", "hald")
@@ -103,7 +103,7 @@ class Layout:
             raise LutError(f"{self.name}: expected a {width}x{height} RGB image, got shape {image.shape}")
         table = self.from_image(image.astype(np.float64) / _depth(image.dtype.itemsize * 8)[0])
         top = self.grid_levels[-1]
-        return colour.LUT3D(table=table, name=self.name, domain=np.array([[0.0] * 3, [top] * 3]))
+        return colour_science().LUT3D(table=table, name=self.name, domain=np.array([[0.0] * 3, [top] * 3]))
 
     def to_image(self, table: np.ndarray) -> np.ndarray:
         """(M, M, M, C) table indexed [r, g, b] -> the layout's image, shape image_shape + (C,)."""
@@ -173,7 +173,7 @@ def resample(lut: LUT3D, levels: np.ndarray) -> np.ndarray:
     """
     levels = np.asarray(levels, dtype=np.float64)
     grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1)
-    table = colour.LUT3D(table=lut.table.astype(np.float64)).apply(grid)
+    table = colour_science().LUT3D(table=lut.table.astype(np.float64)).apply(grid)
     return np.clip(table, 0.0, 1.0)
 
 

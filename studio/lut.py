@@ -7,7 +7,6 @@ Layout, defined once here: `table[r, g, b]` is the output sRGB triple (float32 i
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,14 +14,12 @@ import cv2
 import numpy as np
 
 from studio.atomic import atomic_path
+from studio.colour_science import colour_science
 from studio.errors import LutError
 
 if TYPE_CHECKING:
     from studio.lut_sampler import LutSampler
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # colour-science's "Matplotlib not installed" notice
-    import colour
 
 LUT_SIZES = (17, 33, 65)
 """Supported edge lengths N of an N x N x N LUT."""
@@ -120,6 +117,7 @@ class LUT3D:
                     raise LutError("could not write PNG", path)
         elif suffix == ".cube":
             with atomic_path(path) as temp:
+                colour = colour_science()
                 colour.write_LUT(colour.LUT3D(table=self._table.astype(np.float64), name=path.stem), str(temp))
         else:
             raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
@@ -130,7 +128,8 @@ def trilinear(table: np.ndarray, rgb: np.ndarray) -> np.ndarray:
 
     The reference the fast sampler is measured against; slow (about 1 s per 720p frame), for a few points.
     """
-    return colour.LUT3D(table=np.asarray(table, dtype=np.float64)).apply(np.asarray(rgb, dtype=np.float64))
+    lut = colour_science().LUT3D(table=np.asarray(table, dtype=np.float64))
+    return lut.apply(np.asarray(rgb, dtype=np.float64))
 
 
 def to_strip(table: np.ndarray) -> np.ndarray:
@@ -170,6 +169,7 @@ def _read_png(path: Path) -> LUT3D:
 
 
 def _read_cube(path: Path) -> LUT3D:
+    colour = colour_science()
     try:
         lut = colour.read_LUT(str(path))
     except Exception as error:  # colour raises assorted types on malformed text

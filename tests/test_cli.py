@@ -101,6 +101,12 @@ def test_help_through_python_m_studio():
     assert result.stdout.startswith("usage: hair-studio preset new")
 
 
+def test_help_does_not_load_colour_science():
+    # colour-science takes about a second to import; only commands that bake or convert looks need it.
+    code = "import sys; from studio.cli import build_parser; build_parser(); sys.exit('colour' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
 def test_version(capsys: pytest.CaptureFixture):
     with pytest.raises(SystemExit) as caught:
         main(["--version"])
