@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 import yaml
 
-from studio.pack import MANIFEST, PackLimits
+from studio.pack import MANIFEST
+from studio.pack_archive import PackLimits
 from studio.preset import sha256_file
 
 PRESET = "presets/copper/copper.yaml"

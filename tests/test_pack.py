@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from studio.commands import pack as pack_command
 from studio.look import Look
 from studio.lut import LUT3D
-from studio.pack import MANIFEST, PackError, build_pack, extract_pack, name_problem, pack_schema, validate_pack
+from studio.pack import MANIFEST, build_pack, pack_schema, validate_pack
+from studio.pack_archive import PackError, extract_pack, name_problem
 from studio.preset import Preset, load_preset
 from tests.pack_corpus import FOLDER_CASES, ZIP_CASES, rezip
 
@@ -177,9 +178,8 @@ def test_published_schema_accepts_the_manifest(good_pack):
 
 
 def test_shipped_presets_build_a_valid_pack(tmp_path):
-    from studio.sheet import default_test_image
-
     from studio.commands.preset import preset_files
+    from studio.sheet import default_test_image
 
     shipped = ROOT / "lut_presets"
     presets = preset_files([shipped])

@@ -1,6 +1,7 @@
-"""The studio window: menus, shortcuts, status bar and the frame loop around the reference and preview
-panels. Widgets and callbacks only: every decision is a call into `studio.app.state.Studio`, and
-slow work (baking, segmenting, capture) runs in `studio.app.workers` threads polled here on the main thread.
+"""The studio window: preset fields, status bar, file actions and the frame loop around the menus
+(`studio.app.menus`) and the reference and preview panels. Widgets and callbacks only: every decision is a call
+into `studio.app.state.Studio`, and slow work (baking, segmenting, capture) runs in `studio.app.workers` threads
+polled here on the main thread.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import dearpygui.dearpygui as dpg
 
 from studio.app.dialogs import ask_choice, ask_file
+from studio.app.menus import MenuBar
 from studio.app.preview_panel import PreviewPanel
 from studio.app.recent import load_recent, remember
 from studio.app.reference_panel import ReferencePanel
@@ -71,7 +73,7 @@ class StudioView:
         with dpg.item_handler_registry() as edit_done:
             dpg.add_item_deactivated_after_edit_handler(callback=lambda *_: self.studio.end_edit())
         with dpg.window() as self.window:
-            self._build_menus()
+            self.menu_bar = MenuBar(self)
             with dpg.group(horizontal=True):
                 with dpg.child_window(width=560, height=-30, border=False):
                     with dpg.group(horizontal=True):
@@ -96,7 +98,7 @@ class StudioView:
                 self.status_text = dpg.add_text("Ready.", color=INFO_COLOUR)
                 self.system_text = dpg.add_text("", color=WARNING_COLOUR)
         with dpg.handler_registry():
-            dpg.add_key_press_handler(callback=self._key_pressed)
+            dpg.add_key_press_handler(callback=self.menu_bar.key_pressed)
             dpg.add_mouse_click_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("down"))
             dpg.add_mouse_drag_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("drag"))
             dpg.add_mouse_release_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("up"))
@@ -104,36 +106,8 @@ class StudioView:
         dpg.setup_dearpygui()
         dpg.show_viewport()
         dpg.set_primary_window(self.window, True)
-        self._rebuild_recent(load_recent())
+        self.menu_bar.show_recent(load_recent())
         self.sync()
-
-    def _build_menus(self) -> None:
-        with dpg.menu_bar():
-            with dpg.menu(label="File"):
-                dpg.add_menu_item(label="New", shortcut="Ctrl+N", callback=lambda *_: self.new())
-                dpg.add_menu_item(label="Open...", shortcut="Ctrl+O", callback=lambda *_: self.open_dialog())
-                self.recent_menu = dpg.add_menu(label="Open recent")
-                dpg.add_menu_item(label="Save", shortcut="Ctrl+S", callback=lambda *_: self.save())
-                dpg.add_menu_item(label="Save as...", shortcut="Ctrl+Shift+S", callback=lambda *_: self.save_as())
-                dpg.add_separator()
-                for role in ROLES:
-                    dpg.add_menu_item(label=f"Export {role} LUT as .cube...", shortcut="Ctrl+E" if role == "light"
-                                      else "", callback=lambda *_, r=role: self.export_cube(r))
-                pack = dpg.add_menu_item(label="Export LUT pack...", callback=lambda *_: self.export_pack())
-                with dpg.tooltip(pack):
-                    dpg.add_text("A zip for apps: the saved preset, its LUTs, schemas and shader (save first).")
-                dpg.add_separator()
-                dpg.add_menu_item(label="Quit", shortcut="Ctrl+Q", callback=lambda *_: self.quit())
-            with dpg.menu(label="Edit"):
-                self.undo_item = dpg.add_menu_item(label="Undo", shortcut="Ctrl+Z", callback=lambda *_: self.undo())
-                self.redo_item = dpg.add_menu_item(label="Redo", shortcut="Ctrl+Y", callback=lambda *_: self.redo())
-                dpg.add_menu_item(label="Swap references", callback=lambda *_: self.act(self.studio.swap_references))
-            with dpg.menu(label="Preview"):
-                for number, mode in enumerate(("auto", "dark", "light"), start=1):
-                    dpg.add_menu_item(label=f"Preview as {mode}", shortcut=f"Ctrl+{number}",
-                                      callback=lambda *_, m=mode: self.set_preview_mode(m))
-                dpg.add_menu_item(label="Mask overlay", shortcut="Ctrl+M", callback=lambda *_: self._toggle("overlay"))
-                dpg.add_menu_item(label="Pause", shortcut="Ctrl+P", callback=lambda *_: self._toggle("pause"))
 
     # ----- state changes -----
 
@@ -160,8 +134,7 @@ class StudioView:
         dpg.set_value(self.size_combo, str(document.lut_size))
         dpg.set_value(self.warning_text, "\n".join(self.studio.warnings()))
         dpg.set_viewport_title(self.studio.title())
-        dpg.configure_item(self.undo_item, enabled=self.studio.can_undo)
-        dpg.configure_item(self.redo_item, enabled=self.studio.can_redo)
+        self.menu_bar.sync()
         if self.studio.preview_mode != self._mode:
             self._mode = self.studio.preview_mode
             self.preview.show_mode(self._mode)
@@ -198,12 +171,6 @@ class StudioView:
     def _name_typed(self, sender: int, value: str, *_: object) -> None:
         if value.strip():
             self.act(lambda: self.studio.set_name(value))
-
-    def _toggle(self, what: str) -> None:
-        if what == "overlay":
-            self.preview.set_overlay(not dpg.get_value(self.preview.overlay))
-        else:
-            self.preview.set_paused(not dpg.get_value(self.preview.pause_box))
 
     # ----- references -----
 
@@ -260,16 +227,16 @@ class StudioView:
 
     def new(self) -> None:
         """Start a new preset (asks about unsaved changes)."""
-        self._unless_unsaved(lambda: self.act(self.studio.new))
+        self.unless_unsaved(lambda: self.act(self.studio.new))
 
     def open_dialog(self) -> None:
         """Ask for a preset to open (asks about unsaved changes first)."""
-        self._unless_unsaved(lambda: ask_file("Open preset", [".yaml", ".yml"], self.open_path))
+        self.unless_unsaved(lambda: ask_file("Open preset", [".yaml", ".yml"], self.open_path))
 
     def open_path(self, path: Path) -> None:
         """Open the preset at `path`."""
         if self.act(lambda: self.studio.open(path)):
-            self._rebuild_recent(remember(path))
+            self.menu_bar.show_recent(remember(path))
             self.status(f"Opened {path}.")
 
     def save(self, then: Callable[[], None] | None = None) -> None:
@@ -286,7 +253,7 @@ class StudioView:
 
     def _save_to(self, path: Path, then: Callable[[], None] | None) -> None:
         if self.act(lambda: self.studio.save(path)):
-            self._rebuild_recent(remember(self.studio.path))
+            self.menu_bar.show_recent(remember(self.studio.path))
             self.status(f"Saved {self.studio.path}.")
             if then is not None:
                 then()
@@ -314,38 +281,17 @@ class StudioView:
 
     def quit(self) -> None:
         """Close the window (asks about unsaved changes)."""
-        self._unless_unsaved(dpg.stop_dearpygui)
+        self.unless_unsaved(dpg.stop_dearpygui)
 
-    def _unless_unsaved(self, action: Callable[[], None]) -> None:
+    def unless_unsaved(self, action: Callable[[], None]) -> None:
+        """Run `action`, first asking whether to save, discard or cancel when there are unsaved changes."""
         if not self.studio.dirty:
             action()
             return
         ask_choice("Unsaved changes", f"Save the changes to '{self.studio.document.name}' first?",
                    [("Save", lambda: self.save(then=action)), ("Discard", action), ("Cancel", lambda: None)])
 
-    def _rebuild_recent(self, paths: list[Path]) -> None:
-        dpg.delete_item(self.recent_menu, children_only=True)
-        for path in paths:
-            dpg.add_menu_item(label=str(path), parent=self.recent_menu,
-                              callback=lambda *_, p=path: self._unless_unsaved(lambda: self.open_path(p)))
-        if not paths:
-            dpg.add_menu_item(label="(none yet)", parent=self.recent_menu, enabled=False)
-
     # ----- input -----
-
-    def _key_pressed(self, sender: int, key: int, *_: object) -> None:
-        if not (dpg.is_key_down(dpg.mvKey_LControl) or dpg.is_key_down(dpg.mvKey_RControl)):
-            return
-        shift = dpg.is_key_down(dpg.mvKey_LShift) or dpg.is_key_down(dpg.mvKey_RShift)
-        actions = {dpg.mvKey_N: self.new, dpg.mvKey_O: self.open_dialog, dpg.mvKey_Q: self.quit,
-                   dpg.mvKey_S: self.save_as if shift else self.save, dpg.mvKey_Z: self.redo if shift else self.undo,
-                   dpg.mvKey_Y: self.redo, dpg.mvKey_E: lambda: self.export_cube("light"),
-                   dpg.mvKey_1: lambda: self.set_preview_mode("auto"),
-                   dpg.mvKey_2: lambda: self.set_preview_mode("dark"),
-                   dpg.mvKey_3: lambda: self.set_preview_mode("light"),
-                   dpg.mvKey_M: lambda: self._toggle("overlay"), dpg.mvKey_P: lambda: self._toggle("pause")}
-        if key in actions:
-            actions[key]()
 
     def _each_panel(self, event: str) -> None:
         for panel in self.panels.values():

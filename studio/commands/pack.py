@@ -47,7 +47,8 @@ def _build(args: argparse.Namespace) -> int:
     from studio.commands.preset import preset_files
     from studio.images import read_mask, read_rgb
     from studio.layouts import EXPORT_LAYOUTS
-    from studio.pack import PackError, build_pack
+    from studio.pack import build_pack
+    from studio.pack_archive import PackError
 
     if (args.image is None) != (args.mask is None):
         raise PackError("--image and --mask go together")

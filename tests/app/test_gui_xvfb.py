@@ -153,9 +153,9 @@ def test_changing_the_light_colour_recolours_only_the_hair(display: str, tmp_pat
         assert np.median(change[hair]) > 60, "the hair did not change colour"
         assert change[outside].max() == 0, "pixels outside the hair changed"
 
-        dpg.get_item_callback(view.undo_item)(view.undo_item, None, None)  # Edit > Undo
+        dpg.get_item_callback(view.menu_bar.undo_item)(view.menu_bar.undo_item, None, None)  # Edit > Undo
         assert view.studio.document.light.look.target != "#2060ff"
-        dpg.get_item_callback(view.redo_item)(view.redo_item, None, None)
+        dpg.get_item_callback(view.menu_bar.redo_item)(view.menu_bar.redo_item, None, None)
         assert view.studio.document.light.look.target == "#2060ff"
 
         view.save_as()
