@@ -100,6 +100,7 @@ class HairSegmenter:
         self._previous: np.ndarray | None = None
         self._last_face: Box | None = None
         self._frame_index = 0
+        self._scene_framed: bool | None = None  # the scene's first mask (no prior) showed the hair framed
 
     @classmethod
     def create(
@@ -141,6 +142,8 @@ class HairSegmenter:
         weight = self.options.prior_weight
         probability = self.model(crop(frame, box, size), None if prior is None else prior * np.float32(weight))
         self._previous = paste(certainty_blend(probability, prior, self.options.temporal_ratio), box, frame.shape)
+        if self._scene_framed is None:  # the scene's first frame: whole frame, no prior
+            self._scene_framed = self._hair_framed(self._previous)
         self._frame_index += 1
         return self._previous.copy()  # the caller may change its mask; the prior must stay as it was
 
@@ -160,7 +163,7 @@ class HairSegmenter:
         self.close()
 
     def _start_scene(self) -> None:
-        self._previous = self._last_face = None
+        self._previous = self._last_face = self._scene_framed = None
         self._steady.reset()
         self._frame_index = 0
 
@@ -175,8 +178,10 @@ class HairSegmenter:
         if self._frame_index % self.options.detect_every:
             return self._steady.box
         self._last_face = face = self._faces(frame, self._last_face)
-        if self._steady.box is None and (self._previous is None or self._hair_framed(self._previous)):
-            # Switch from the whole frame to a crop only once a whole-frame mask shows the hair is small.
+        if self._steady.box is None and self._scene_framed is not False:
+            # Switch from the whole frame to a crop only once the scene's first mask, made from the whole frame
+            # with no prior, shows the hair is small. Later masks are no guide: on a wide shot the whole-frame
+            # model marks hair-coloured background, and feeding each mask back as the next prior grows it.
             face = None
         return self._steady.update(face, frame.shape)
 

@@ -11,6 +11,7 @@ import pytest
 
 from studio.images import read_mask, read_rgb
 from studio.segmentation.errors import ModelError
+from studio.segmentation.framing import FaceFinder, head_box
 from studio.segmentation.segmenter import (
     HAIR_OUTPUT,
     HairSegmenter,
@@ -265,3 +266,25 @@ def read_frame(folder: Path, index: int) -> np.ndarray:
     capture.release()
     assert ok
     return np.ascontiguousarray(bgr[..., ::-1])
+
+
+@pytest.mark.shared
+def test_track_on_a_wide_webcam_shot_follows_the_head_not_the_background(model: OnnxHairModel) -> None:
+    # liveportrait_s32: a platinum blonde, head and shoulders, before a brown wall. The whole-frame pass marks
+    # some of the wall as hair; fed back as the prior, that grew to a third of the frame while the decision to
+    # crop around the head was made from those grown masks. The crop must be chosen from the scene's first,
+    # prior-free mask; then the hair is found around the head and nowhere on the wall.
+    capture = cv2.VideoCapture(str(require_shared("data/videos/webcam") / "liveportrait_s32.mp4"))
+    segmenter = HairSegmenter(model)
+    for _ in range(40):
+        ok, bgr = capture.read()
+        assert ok
+        frame = np.ascontiguousarray(bgr[..., ::-1])
+        tracked = segmenter.track(frame) >= 0.5
+    capture.release()
+    face = FaceFinder()(frame)
+    assert face is not None
+    left, top, right, bottom = head_box(face, frame.shape).pixels()
+    assert 0.01 < tracked.mean() < 0.06  # her hair covers about 3% of the frame
+    assert tracked[top:bottom, left:right].sum() > 0.95 * tracked.sum()
+    assert tracked[:, : frame.shape[1] // 4].mean() < 0.001  # the wall
