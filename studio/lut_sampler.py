@@ -40,6 +40,8 @@ _SUBPIXELS = 32  # OpenCV's remap rounds positions to 1/32 of a cell
 _CHUNK_PIXELS = 64_000  # rows worked on at a time, so that their work images stay in cache (50 rows of 720p)
 _WORKERS = min(os.cpu_count() or 1, 8)
 
+_Band = Callable[[np.ndarray, np.ndarray], None]  # works one block of rows: (image rows, output rows)
+
 
 class LutSampler:
     """A LUT prepared for fast trilinear lookups (about 100x colour-science's `LUT3D.apply` on a 720p frame).
@@ -141,7 +143,7 @@ def _green_along_x(grid: int) -> bool:
     return 256 * grid * 3 < 32 * 1024
 
 
-def _in_bands(band, image: np.ndarray, out: np.ndarray) -> None:
+def _in_bands(band: _Band, image: np.ndarray, out: np.ndarray) -> None:
     """Run `band(image_rows, out_rows)` over chunks of rows small enough for their work images to stay in a
     core's cache, the chunks dealt in runs to parallel bands: the pool takes all runs but the last, which the
     calling thread works on meanwhile."""
@@ -156,7 +158,7 @@ def _in_bands(band, image: np.ndarray, out: np.ndarray) -> None:
         job.result()
 
 
-def _work_through(band, image: np.ndarray, out: np.ndarray, chunks: list[tuple[int, int]]) -> None:
+def _work_through(band: _Band, image: np.ndarray, out: np.ndarray, chunks: list[tuple[int, int]]) -> None:
     for top, bottom in chunks:
         band(image[top:bottom], out[top:bottom])
 
