@@ -109,7 +109,8 @@ class LutSampler:
         else:
             raise LutError(f"expected uint8 or float32 pixels, got {image.dtype}")
         out = np.empty_like(image)
-        _in_bands(band, image, out)
+        if image.size:  # an image with no pixels maps to one with no pixels
+            _in_bands(band, image, out)
         return out
 
     def _apply_uint8_band(self, image: np.ndarray, out: np.ndarray) -> None:

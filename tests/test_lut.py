@@ -222,6 +222,13 @@ def test_apply_accepts_non_contiguous_views():
     np.testing.assert_array_equal(lut.apply(as_float), lut.apply(np.ascontiguousarray(as_float)))
 
 
+@pytest.mark.parametrize("shape", [(0, 5, 3), (5, 0, 3)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_apply_to_an_image_without_pixels_gives_one_without_pixels(shape, dtype):
+    out = LUT3D.identity(17).apply(np.zeros(shape, dtype))
+    assert out.shape == shape and out.dtype == dtype
+
+
 def test_apply_does_not_modify_its_input():
     image = synthetic_image(32, 64)
     before = image.copy()
