@@ -37,7 +37,8 @@ MIN_GRID = 33
 position error, a fraction of a cell, stays under half a level for the steep curves of hair colour LUTs."""
 
 _SUBPIXELS = 32  # OpenCV's remap rounds positions to 1/32 of a cell
-_CHUNK_PIXELS = 64_000  # rows worked on at a time, so that their work images stay in cache (50 rows of 720p)
+_CHUNK_PIXELS = 64_000  # pixels worked on at a time, so that their work images stay in cache (50 rows of 720p)
+_MAX_WIDTH = 16_384  # remap takes images under 32767 pixels wide: wider ones are worked in column blocks
 _WORKERS = min(os.cpu_count() or 1, 8)
 
 _Band = Callable[[np.ndarray, np.ndarray], None]  # works one block of rows: (image rows, output rows)
@@ -145,23 +146,24 @@ def _green_along_x(grid: int) -> bool:
 
 
 def _in_bands(band: _Band, image: np.ndarray, out: np.ndarray) -> None:
-    """Run `band(image_rows, out_rows)` over chunks of rows small enough for their work images to stay in a
-    core's cache, the chunks dealt in runs to parallel bands: the pool takes all runs but the last, which the
-    calling thread works on meanwhile."""
+    """Run `band(image_block, out_block)` over blocks of rows small enough for their work images to stay in a
+    core's cache (and under remap's 32767-pixel width), the blocks dealt in runs to parallel bands: the pool takes
+    all runs but the last, which the calling thread works on meanwhile."""
     height, width = image.shape[:2]
-    rows = max(1, _CHUNK_PIXELS // width)
-    chunks = [(top, min(top + rows, height)) for top in range(0, height, rows)]
-    bands = min(_WORKERS, len(chunks))
-    runs = [chunks[len(chunks) * i // bands : len(chunks) * (i + 1) // bands] for i in range(bands)]
+    columns = [(left, min(left + _MAX_WIDTH, width)) for left in range(0, width, _MAX_WIDTH)]
+    rows = max(1, _CHUNK_PIXELS // min(width, _MAX_WIDTH))
+    blocks = [np.s_[top : top + rows, left:right] for top in range(0, height, rows) for left, right in columns]
+    bands = min(_WORKERS, len(blocks))
+    runs = [blocks[len(blocks) * i // bands : len(blocks) * (i + 1) // bands] for i in range(bands)]
     jobs = [_band_pool().submit(_work_through, band, image, out, run) for run in runs[:-1]]
     _work_through(band, image, out, runs[-1])
     for job in jobs:
         job.result()
 
 
-def _work_through(band: _Band, image: np.ndarray, out: np.ndarray, chunks: list[tuple[int, int]]) -> None:
-    for top, bottom in chunks:
-        band(image[top:bottom], out[top:bottom])
+def _work_through(band: _Band, image: np.ndarray, out: np.ndarray, blocks: list[tuple[slice, slice]]) -> None:
+    for block in blocks:
+        band(image[block], out[block])
 
 
 _POOL: ThreadPoolExecutor | None = None

@@ -127,3 +127,14 @@ def test_a_forked_child_can_still_apply_in_bands(monkeypatch):
         os.waitpid(pid, 0)
         pytest.fail("the forked child hung applying a LUT in bands")
     assert os.waitstatus_to_exitcode(status[1]) == 0
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_images_wider_than_remap_takes_are_worked_in_column_blocks(dtype):
+    image = photo_like(2, 40_000)  # OpenCV's remap refuses images 32767 pixels wide or more
+    if dtype == np.float32:
+        image = (image / np.float32(255.0)).astype(np.float32)
+    sampler = copper().sampler()
+    whole = sampler.apply(image)
+    pieces = np.concatenate([sampler.apply(image[:, left : left + 1000]) for left in range(0, 40_000, 1000)], axis=1)
+    np.testing.assert_array_equal(whole, pieces)
