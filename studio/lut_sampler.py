@@ -38,7 +38,7 @@ position error, a fraction of a cell, stays under half a level for the steep cur
 
 _SUBPIXELS = 32  # OpenCV's remap rounds positions to 1/32 of a cell
 _CHUNK_PIXELS = 64_000  # pixels worked on at a time, so that their work images stay in cache (50 rows of 720p)
-_MAX_WIDTH = 16_384  # remap takes images under 32767 pixels wide: wider ones are worked in column blocks
+_MAX_WIDTH = 16_384  # remap takes images under 32767 pixels a side: longer ones are worked in blocks
 _WORKERS = min(os.cpu_count() or 1, 8)
 
 _Band = Callable[[np.ndarray, np.ndarray], None]  # works one block of rows: (image rows, output rows)
@@ -146,12 +146,12 @@ def _green_along_x(grid: int) -> bool:
 
 
 def _in_bands(band: _Band, image: np.ndarray, out: np.ndarray) -> None:
-    """Run `band(image_block, out_block)` over blocks of rows small enough for their work images to stay in a
-    core's cache (and under remap's 32767-pixel width), the blocks dealt in runs to parallel bands: the pool takes
-    all runs but the last, which the calling thread works on meanwhile."""
+    """Run `band(image_block, out_block)` over blocks small enough for their work images to stay in a core's
+    cache (and under remap's 32767-pixel sides), the blocks dealt in runs to parallel bands: the pool takes all
+    runs but the last, which the calling thread works on meanwhile."""
     height, width = image.shape[:2]
     columns = [(left, min(left + _MAX_WIDTH, width)) for left in range(0, width, _MAX_WIDTH)]
-    rows = max(1, _CHUNK_PIXELS // min(width, _MAX_WIDTH))
+    rows = max(1, min(_MAX_WIDTH, _CHUNK_PIXELS // min(width, _MAX_WIDTH)))
     blocks = [np.s_[top : top + rows, left:right] for top in range(0, height, rows) for left, right in columns]
     bands = min(_WORKERS, len(blocks))
     runs = [blocks[len(blocks) * i // bands : len(blocks) * (i + 1) // bands] for i in range(bands)]

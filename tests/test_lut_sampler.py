@@ -130,11 +130,13 @@ def test_a_forked_child_can_still_apply_in_bands(monkeypatch):
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32])
-def test_images_wider_than_remap_takes_are_worked_in_column_blocks(dtype):
-    image = photo_like(2, 40_000)  # OpenCV's remap refuses images 32767 pixels wide or more
+@pytest.mark.parametrize("transpose", [False, True])
+def test_images_longer_than_remap_takes_are_worked_in_blocks(dtype, transpose):
+    image = photo_like(2, 40_000)  # OpenCV's remap refuses images 32767 pixels wide or high, or more
     if dtype == np.float32:
         image = (image / np.float32(255.0)).astype(np.float32)
     sampler = copper().sampler()
-    whole = sampler.apply(image)
     pieces = np.concatenate([sampler.apply(image[:, left : left + 1000]) for left in range(0, 40_000, 1000)], axis=1)
-    np.testing.assert_array_equal(whole, pieces)
+    if transpose:
+        image, pieces = image.transpose(1, 0, 2), pieces.transpose(1, 0, 2)
+    np.testing.assert_array_equal(sampler.apply(image), pieces)
