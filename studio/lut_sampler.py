@@ -109,7 +109,7 @@ class LutSampler:
             band = self._apply_float_band
         else:
             raise LutError(f"expected uint8 or float32 pixels, got {image.dtype}")
-        out = np.empty_like(image)
+        out = np.empty(image.shape, image.dtype)  # C order whatever the input's layout: OpenCV writes rows
         if image.size:  # an image with no pixels maps to one with no pixels
             _in_bands(band, image, out)
         return out
