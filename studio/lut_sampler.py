@@ -1,9 +1,10 @@
 """Fast trilinear lookups in a 3D LUT with OpenCV's `remap`: the engine behind `LUT3D.apply` and the runtime.
 
 8-bit input: the table is pre-interpolated along green at all 256 levels (in float, then rounded once to 8 bits),
-so one bilinear remap over (red, blue) finishes the trilinear lookup; its coordinates take three per-channel
-`cv2.LUT` passes and an add. Float input: two bilinear remaps over (red, green), one per blue slice around each
-pixel, blended by the blue fraction. LUTs under 33 points are first resampled, exactly, onto a 33-point grid.
+so one bilinear remap over (red, blue) finishes the trilinear lookup; its coordinates take two per-channel
+`cv2.LUT` passes and one weighted add of the green levels. Float input: two bilinear remaps over (red, green),
+one per blue slice around each pixel, blended by the blue fraction. LUTs under 33 points are first resampled,
+exactly, onto a 33-point grid.
 
 Accuracy against colour-science's exact trilinear result: remap rounds positions to 1/32 of a cell, which errs
 by at most 1/64 of the change between neighbouring entries along red and along blue. The 8-bit path also stores
@@ -115,12 +116,12 @@ class LutSampler:
         return out
 
     def _apply_uint8_band(self, image: np.ndarray, out: np.ndarray) -> None:
-        position, green_offset = _uint8_map_tables(self._grid)
+        position = _cell_positions_8bit(self._grid)
         work = _scratch().views("uint8", image.shape[:2])
         red, green, blue = cv2.split(image, work.planes)
         x, y = cv2.LUT(red, position, dst=work.x), cv2.LUT(blue, position, dst=work.y)
-        with_green = x if _green_along_x(self._grid) else y
-        cv2.add(with_green, cv2.LUT(green, green_offset, dst=work.green_offset), dst=with_green)
+        with_green = x if _green_along_x(self._grid) else y  # plus G cells per green level, exact in float32
+        cv2.addWeighted(with_green, 1.0, green, float(self._grid), 0.0, dst=with_green, dtype=cv2.CV_32F)
         cv2.remap(self._by_green_level_u8, x, y, cv2.INTER_LINEAR, dst=out, borderMode=cv2.BORDER_REPLICATE)
 
     def _apply_float_band(self, image: np.ndarray, out: np.ndarray) -> None:
@@ -216,7 +217,7 @@ class _Scratch:
 # Work images per band: (name, trailing dimensions, dtype).
 _UINT8_WORK = (
     ("red", (), np.uint8), ("green", (), np.uint8), ("blue", (), np.uint8),
-    ("x", (), np.float32), ("y", (), np.float32), ("green_offset", (), np.float32),
+    ("x", (), np.float32), ("y", (), np.float32),
 )
 _FLOAT_WORK = (
     ("red", (), np.float32), ("green", (), np.float32), ("blue", (), np.float32),
@@ -235,12 +236,10 @@ def _scratch() -> _Scratch:
 
 
 @functools.cache
-def _uint8_map_tables(grid: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per-level float32 tables for remap's coordinates: each 8-bit level's position along a grid axis, in
-    cells, rounded to remap's 1/32-cell grid (so that sums with the green offsets stay exact in float32), and each
-    green level's offset (G cells per level) in the 256-level table."""
-    position = np.round(np.arange(256) * (grid - 1) / 255.0 * _SUBPIXELS) / _SUBPIXELS
-    return position.astype(np.float32), (np.arange(256) * grid).astype(np.float32)
+def _cell_positions_8bit(grid: int) -> np.ndarray:
+    """Each 8-bit level's position along a grid axis, in cells, rounded to remap's 1/32-cell grid (so that sums
+    with whole cell offsets stay exact in float32): a float32 table for `cv2.LUT`."""
+    return (np.round(np.arange(256) * (grid - 1) / 255.0 * _SUBPIXELS) / _SUBPIXELS).astype(np.float32)
 
 
 def _resample(table: np.ndarray, axis: int, count: int) -> np.ndarray:
