@@ -40,7 +40,7 @@ position error, a fraction of a cell, stays under half a level for the steep cur
 _SUBPIXELS = 32  # OpenCV's remap rounds positions to 1/32 of a cell
 _CHUNK_PIXELS = 64_000  # pixels worked on at a time, so that their work images stay in cache (50 rows of 720p)
 _MAX_WIDTH = 16_384  # remap takes images under 32767 pixels a side: longer ones are worked in blocks
-_WORKERS = min(os.cpu_count() or 1, 8)
+_WORKERS = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
 
 _Band = Callable[[np.ndarray, np.ndarray], None]  # works one block of rows: (image rows, output rows)
 
