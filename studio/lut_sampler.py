@@ -105,9 +105,9 @@ class LutSampler:
         if image.ndim != 3 or image.shape[2] != 3:
             raise LutError(f"expected an RGB image of shape (H, W, 3), got {image.shape}")
         if image.dtype == np.uint8:
-            band = self._apply_uint8_band
+            band = self._apply_uint8_block
         elif image.dtype == np.float32:
-            band = self._apply_float_band
+            band = self._apply_float_block
         else:
             raise LutError(f"expected uint8 or float32 pixels, got {image.dtype}")
         out = np.empty(image.shape, image.dtype)  # C order whatever the input's layout: OpenCV writes rows
@@ -115,7 +115,7 @@ class LutSampler:
             _in_bands(band, image, out)
         return out
 
-    def _apply_uint8_band(self, image: np.ndarray, out: np.ndarray) -> None:
+    def _apply_uint8_block(self, image: np.ndarray, out: np.ndarray) -> None:
         position = _cell_positions_8bit(self._grid)
         work = _scratch().views("uint8", image.shape[:2])
         red, green, blue = cv2.split(image, work.planes)
@@ -124,7 +124,7 @@ class LutSampler:
         cv2.addWeighted(with_green, 1.0, green, float(self._grid), 0.0, dst=with_green, dtype=cv2.CV_32F)
         cv2.remap(self._by_green_level_u8, x, y, cv2.INTER_LINEAR, dst=out, borderMode=cv2.BORDER_REPLICATE)
 
-    def _apply_float_band(self, image: np.ndarray, out: np.ndarray) -> None:
+    def _apply_float_block(self, image: np.ndarray, out: np.ndarray) -> None:
         n = self._grid
         work = _scratch().views("float", image.shape[:2])
         red, green, blue = cv2.split(image, work.planes)
