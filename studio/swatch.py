@@ -92,7 +92,9 @@ def _strands(rng: np.random.Generator, width: int, height: int, count: int) -> _
     """Strand centre lines of a lock: narrow at the top, fuller in the middle, a tapered tip; back to front."""
     across = np.clip(rng.normal(0.0, 0.5, count), -1.0, 1.0)
     depth = np.sqrt(1.0 - across**2) * rng.uniform(0.35, 1.0, count)  # a round lock: the middle is in front
-    order = np.argsort(depth)  # paint back to front
+    # Paint back to front. Side strands clip to depth 0 and tie; a stable sort breaks ties by index, so the
+    # order (and every pixel) is the same on every CPU (numpy's default sort orders ties by SIMD width).
+    order = np.argsort(depth, kind="stable")
     across, depth = across[order], depth[order]
     # Strands at the sides end higher, which gives the lock a rounded, slightly ragged tip.
     length = 0.86 + 0.12 * (1.0 - np.abs(across) ** 1.5) + rng.normal(0.0, 0.025, count)

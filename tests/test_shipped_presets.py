@@ -4,6 +4,8 @@ tools/make_presets.py byte for byte."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -74,3 +76,34 @@ def test_regenerating_gives_identical_files(tmp_path):
         assert sorted(made) == sorted(shipped), "run `python tools/make_presets.py` and commit the result"
         changed = [name for name in made if made[name] != shipped[name]]
         assert not changed, f"differ from a fresh `python tools/make_presets.py`: {changed}"
+
+
+def _dispatched_cpu_features() -> list[str]:
+    """numpy's runtime-dispatched SIMD targets (AVX2, AVX-512, ... by this numpy's own names)."""
+    try:
+        from numpy._core import _multiarray_umath
+    except ImportError:  # numpy 1.x
+        from numpy.core import _multiarray_umath
+    return list(_multiarray_umath.__cpu_dispatch__)
+
+
+def test_generation_does_not_depend_on_the_cpu(tmp_path):
+    """Regenerate with every SIMD target numpy dispatches to switched off (as on an older CPU) and compare byte
+    for byte with this process's run: sorts and maths that differ by SIMD width (numpy orders argsort ties
+    differently with AVX2 and AVX-512) would make the shipped files depend on the machine that made them."""
+    features = _dispatched_cpu_features()
+    assert features, "this numpy dispatches no SIMD targets, so the test cannot switch any off"
+    plain = tmp_path / "plain"
+    _make_presets().main(plain / "presets", plain / "references", progress=False)
+    scalar = tmp_path / "scalar"
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import make_presets; "
+              "make_presets.main(*map(__import__('pathlib').Path, sys.argv[2:]), progress=False)")
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(features)}
+    subprocess.run([sys.executable, "-c", script, str(ROOT / "tools"), str(scalar / "presets"),
+                    str(scalar / "references")], env=env, check=True, cwd=ROOT)
+    for folder in ("presets", "references"):
+        made = {p.name: p.read_bytes() for p in (plain / folder).iterdir()}
+        again = {p.name: p.read_bytes() for p in (scalar / folder).iterdir()}
+        assert sorted(made) == sorted(again)
+        changed = [name for name in made if made[name] != again[name]]
+        assert not changed, f"{folder} differ without SIMD ({' '.join(features)} off): {changed}"
