@@ -1,9 +1,13 @@
-"""The artist's controls for one reference, and how they bake into a 3D LUT.
+"""The artist's controls for one reference, and the colour response they ask for.
 
-The look is worked in Oklab. A pixel's Oklab lightness goes through a smooth, strictly increasing tone
-curve that sends the reference hair lightness to the target's lightness (so a grey pixel at the reference
-intensity lands on the target colour); its hue and chroma become the target's, tapered towards black
-and white so the result stays natural and in gamut. `strength` mixes the result with the original.
+The look is worked in Oklab and depends on the input pixel's Oklab lightness alone. A tone curve sends
+the reference hair lightness to the target's lightness with slope set by `texture` (so lightness detail
+survives in that proportion), lifts the highlights above the reference by `shine`, and rolls off
+smoothly towards black and white without ever pinning them (no steep cells, no magnified shadows).
+Hue and chroma are the target's at every lightness, held by the sRGB gamut alone (chroma is reduced only
+where the colour would leave the gamut). `strength` mixes the result with the original.
+
+How several looks are baked into LUTs that blend right between their references is `studio.bake`.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import numpy as np
 from studio.color import oklab_to_srgb, parse_hex, srgb_to_oklab, to_hex
 from studio.lut import LUT3D, LUT_SIZES
 
-_LIGHTNESS_LIMITS = (1e-3, 1.0 - 1e-3)  # keep the curve's anchor off the ends, where its exponents blow up
-_MIN_SLOPE = 0.1  # tone-curve slope at the reference when texture is 0: nearly flat, never flat
-_RAMP_SAMPLES = 1025  # lightness samples the look is solved on; LUT entries interpolate between them
-_ANCHOR_STEPS = 8  # fixed-point steps aiming the curve so the interpolated reference grey hits the target
+MIN_SLOPE = 0.1
+"""Tone-curve slope at the reference when texture is 0: nearly flat, never flat."""
+_SHINE_GAIN = 1.0  # shine 1 doubles the tone curve's slope above the reference
+_SHINE_WIDTH = 0.08  # Oklab lightness over which the shine's extra slope fades in (keeps the curve smooth)
+_KNEE = 0.6  # share of the room to black (white) the curve keeps linear before it rolls off towards it
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class Look:
     strength: float = 1.0
     """0 leaves the image as it is, 1 applies the look fully."""
     texture: float = 0.7
-    """How much of the original lightness variation survives (0 flat, 1 all of it): keeps strands visible."""
+    """How much of the original lightness variation survives (0 nearly flat, 1 all of it): keeps strands visible."""
     shine: float = 0.25
     """Extra lift of the highlights above the reference lightness (0 none, 1 strong)."""
     saturation: float = 1.0
@@ -63,114 +68,106 @@ class Look:
         return cls(**data)
 
 
-def reference_lightness(reference_intensity: float) -> float:
+def reference_lightness(reference_intensity: float | np.ndarray) -> float | np.ndarray:
     """Oklab lightness of the grey whose Rec.709 luma is `reference_intensity` (in [0, 1])."""
-    grey = np.full(3, float(reference_intensity))
-    return float(srgb_to_oklab(grey)[0])
+    grey = np.repeat(np.asarray(reference_intensity, dtype=np.float64)[..., None], 3, axis=-1)
+    lightness = srgb_to_oklab(grey)[..., 0]
+    return float(lightness) if lightness.ndim == 0 else lightness
 
 
-def tone_curve(lightness: np.ndarray, reference: float, target: float, texture: float, shine: float) -> np.ndarray:
-    """Map Oklab lightness in [0, 1] onto [0, 1], strictly increasing, with 0 -> 0, reference -> target, 1 -> 1.
+def grey_intensity(lightness: np.ndarray) -> np.ndarray:
+    """The inverse of reference_lightness: the luma (= sRGB value) of the grey with Oklab lightness `lightness`."""
+    lab = np.stack([np.asarray(lightness, np.float64), *np.zeros((2, *np.shape(lightness)))], axis=-1)
+    return np.clip(oklab_to_srgb(lab).mean(axis=-1), 0.0, 1.0)
 
-    Each side of the reference is a rational "bias" curve f(x) = x / (p + (1 - p) x), which has finite slope
-    at both ends (so deep shadows are not torn apart) and slope p at x = 1. Below the reference:
-    target * f(L / reference); above: 1 - (1 - target) * f((1 - L) / (1 - reference)). The exponents give
-    slope 0.1 + 0.9 * texture at the reference from the left; shine steepens the right side, lifting the
-    highlights above the reference.
+
+def texture_slope(texture: float | np.ndarray) -> float | np.ndarray:
+    """The tone curve's slope at the reference (Oklab lightness out per lightness in) for `texture` in [0, 1]."""
+    return MIN_SLOPE + (1.0 - MIN_SLOPE) * texture
+
+
+def target_oklab(look: Look) -> np.ndarray:
+    """The colour the look sends reference hair to, in Oklab: the picked target with its chroma scaled by
+    `saturation` and brought into the sRGB gamut (hue and lightness kept)."""
+    lab = srgb_to_oklab(parse_hex(look.target))
+    srgb = gamut_mapped_srgb(lab[:1], lab[None, 1:] * look.saturation)[0]
+    return srgb_to_oklab(srgb)
+
+
+def tone_curve(lightness: np.ndarray, reference: float | np.ndarray, target: float | np.ndarray,
+               texture: float | np.ndarray, shine: float | np.ndarray) -> np.ndarray:
+    """Map Oklab lightness in [0, 1] into (0, 1): reference -> target, strictly increasing while the target
+    lies strictly inside (0, 1).
+
+    Around the reference the curve is a straight line of slope texture_slope(texture); above the reference
+    shine adds up to _SHINE_GAIN times that slope, fading in over _SHINE_WIDTH. The line rolls off smoothly
+    (C1, exponentially) into the room left to black and to white, so black and white are approached, never
+    pinned, and the slope never exceeds that of the line. Every argument broadcasts against `lightness`.
     """
-    reference = float(np.clip(reference, *_LIGHTNESS_LIMITS))
-    target = float(np.clip(target, *_LIGHTNESS_LIMITS))
-    slope = _MIN_SLOPE + (1.0 - _MIN_SLOPE) * texture
-    p_low = slope * reference / target
-    p_high = slope * (1.0 - reference) / (1.0 - target) * (1.0 + 3.0 * shine)
-    lightness = np.clip(lightness, 0.0, 1.0)
-    below = target * _bias(lightness / reference, p_low)
-    above = 1.0 - (1.0 - target) * _bias((1.0 - lightness) / (1.0 - reference), p_high)
-    return np.where(lightness <= reference, below, above)
+    offset = np.asarray(lightness, np.float64) - reference
+    lifted = offset + _SHINE_GAIN * np.asarray(shine) * _ease_in(offset, _SHINE_WIDTH)
+    deviation = texture_slope(np.asarray(texture)) * lifted
+    target = np.clip(np.asarray(target, np.float64), 0.0, 1.0)
+    return target + np.where(deviation >= 0.0, _roll_off(deviation, 1.0 - target), -_roll_off(-deviation, target))
+
+
+def look_response(lightness: np.ndarray, reference: float | np.ndarray, target_lab: np.ndarray,
+                  texture: float | np.ndarray, shine: float | np.ndarray) -> np.ndarray:
+    """sRGB output (..., 3) of the look for input Oklab lightness values, before strength: the tone curve's
+    lightness with the target's hue and chroma (`target_lab`, Oklab, broadcasting as (..., 3)), in gamut."""
+    target_lab = np.asarray(target_lab, np.float64)
+    out_lightness = tone_curve(lightness, reference, target_lab[..., 0], texture, shine)
+    chroma_ab = np.broadcast_to(target_lab[..., 1:], (*out_lightness.shape, 2))
+    return gamut_mapped_srgb(out_lightness, chroma_ab)
 
 
 def bake(look: Look, reference_intensity: float, size: int = 33) -> LUT3D:
-    """Bake `look` for hair whose mean intensity (Rec.709 luma, [0, 1]) is `reference_intensity`.
+    """Bake one `look` on its own for hair whose mean intensity (Rec.709 luma, [0, 1]) is `reference_intensity`.
 
-    Every output depends on the input's Oklab lightness alone, so the look is solved (tone curve, chroma,
-    gamut) once on a fine lightness ramp and the LUT entries read it off by linear interpolation.
+    A preset's anchors are baked together by studio.bake.bake_anchors, so that their blend keeps the colour
+    between the references; this is the look of a single anchor, e.g. a one-reference preview.
     """
     if not 0.0 <= reference_intensity <= 1.0:
         raise ValueError(f"reference intensity must lie in [0, 1], got {reference_intensity}")
     identity = LUT3D.identity(size).table.astype(np.float64)
     if look.strength == 0.0:
         return LUT3D(identity)
-    reference = reference_lightness(reference_intensity)
-    anchor = _anchor_for_target(look, reference, reference_intensity, size)
-    ramp = np.linspace(0.0, 1.0, _RAMP_SAMPLES)
-    ramp_rgb = _recolour(ramp, reference, anchor, look)
-    recoloured = np.stack([np.interp(_grid_lightness(size), ramp, ramp_rgb[:, c]) for c in range(3)], axis=-1)
-    return LUT3D((1.0 - look.strength) * identity + look.strength * recoloured)
+    ramp = lightness_ramp()
+    response = look_response(ramp, reference_lightness(reference_intensity), target_oklab(look), look.texture,
+                             look.shine)
+    return LUT3D(mix_with_identity(read_off_ramp(ramp, response, size), look.strength, size))
 
 
-def _recolour(lightness: np.ndarray, reference: float, anchor_lab: np.ndarray, look: Look) -> np.ndarray:
-    """sRGB output for input Oklab lightness values (1-D) when the reference lightness maps to `anchor_lab`."""
-    out_lightness = tone_curve(lightness, reference, anchor_lab[0], look.texture, look.shine)
-    chroma_ab = anchor_lab[1:] * look.saturation * _chroma_taper(out_lightness, anchor_lab[0])[..., None]
-    return _to_gamut(out_lightness, chroma_ab)
+def lightness_ramp() -> np.ndarray:
+    """The Oklab lightness samples in [0, 1] on which looks are solved; LUT entries interpolate between them."""
+    return np.linspace(0.0, 1.0, 2049)
 
 
-def _anchor_for_target(look: Look, reference: float, reference_intensity: float, size: int) -> np.ndarray:
-    """The Oklab colour the tone curve should send the reference to, so that after the LUT's trilinear
-    interpolation a grey pixel at the reference intensity lands on the target.
-
-    Where the curve bends inside the grid cell that holds the reference grey, the interpolated result misses
-    the curve's own value by a few hundredths (most on 17-point LUTs). Moving the curve's anchor, not the
-    LUT entries, keeps the lightness strictly increasing. A few fixed-point steps on the cell's 8 corners
-    suffice; targets at pure black or white cannot move further and keep a small residue.
-    """
-    picked = srgb_to_oklab(parse_hex(look.target))
-    target = srgb_to_oklab(_recolour(np.array([reference]), reference, picked, look)[0])  # saturation, gamut
-    position = reference_intensity * (size - 1)
-    lower = min(int(position), size - 2)
-    fraction = position - lower
-    corners = np.array([[(lower + dr) / (size - 1), (lower + dg) / (size - 1), (lower + db) / (size - 1)]
-                        for dr in (0, 1) for dg in (0, 1) for db in (0, 1)])
-    weights = np.array([np.prod([fraction if d else 1.0 - fraction for d in (dr, dg, db)])
-                        for dr in (0, 1) for dg in (0, 1) for db in (0, 1)])
-    corner_lightness = srgb_to_oklab(corners)[:, 0]
-    anchor = picked.copy()
-    for _ in range(_ANCHOR_STEPS):
-        landed = srgb_to_oklab(weights @ _recolour(corner_lightness, reference, anchor, look))
-        miss = target - landed
-        if np.linalg.norm(miss) < 1e-5:
-            break
-        anchor = anchor + miss
-        anchor[0] = np.clip(anchor[0], *_LIGHTNESS_LIMITS)
-    return anchor
+def read_off_ramp(ramp: np.ndarray, ramp_rgb: np.ndarray, size: int) -> np.ndarray:
+    """An (N, N, N, 3) table whose every entry takes the ramp's colour at that entry's Oklab lightness."""
+    lightness = grid_lightness(size)
+    return np.stack([np.interp(lightness, ramp, ramp_rgb[:, c]) for c in range(3)], axis=-1)
 
 
-def _bias(x: np.ndarray, p: float) -> np.ndarray:
-    """x / (p + (1 - p) x) on [0, 1]: increasing, 0 -> 0, 1 -> 1, slope 1/p at 0 and p at 1."""
-    return x / (p + (1.0 - p) * x)
+def mix_with_identity(recoloured: np.ndarray, strength: float, size: int) -> np.ndarray:
+    """(1 - strength) * identity + strength * recoloured, clipped to [0, 1]: a table for LUT3D."""
+    identity = LUT3D.identity(size).table.astype(np.float64)
+    return np.clip((1.0 - strength) * identity + strength * recoloured, 0.0, 1.0)
 
 
 @functools.lru_cache(maxsize=len(LUT_SIZES))
-def _grid_lightness(size: int) -> np.ndarray:
+def grid_lightness(size: int) -> np.ndarray:
     """Oklab lightness of every LUT grid entry (the input colours), shape (N, N, N)."""
     return srgb_to_oklab(LUT3D.identity(size).table.astype(np.float64))[..., 0]
 
 
-def _chroma_taper(lightness: np.ndarray, target_lightness: float) -> np.ndarray:
-    """1 at the target lightness, falling linearly to 0 at black and at white: hair shadows and
-    highlights carry less colour, and the extremes stay reachable in sRGB."""
-    target_lightness = float(np.clip(target_lightness, *_LIGHTNESS_LIMITS))
-    rising = lightness / target_lightness
-    falling = (1.0 - lightness) / (1.0 - target_lightness)
-    return np.clip(np.minimum(rising, falling), 0.0, 1.0)
-
-
-def _to_gamut(lightness: np.ndarray, chroma_ab: np.ndarray, steps: int = 16) -> np.ndarray:
-    """sRGB for Oklab (lightness, a, b), reducing chroma (hue and lightness kept) where it is out of gamut."""
+def gamut_mapped_srgb(lightness: np.ndarray, chroma_ab: np.ndarray, steps: int = 20) -> np.ndarray:
+    """sRGB (..., 3) for Oklab (lightness, a, b), reducing chroma (hue and lightness kept) where it is out of
+    gamut; the result is clipped to [0, 1] against the bisection's last rounding."""
+    lightness = np.asarray(lightness, np.float64)
     low = np.zeros(lightness.shape)
     high = np.ones(lightness.shape)
-    rgb = _srgb(lightness, chroma_ab, high)
-    inside = _in_gamut(rgb)
+    inside = _in_gamut(_srgb(lightness, chroma_ab, high))
     for _ in range(steps):  # bisect the chroma scale of out-of-gamut entries only
         middle = np.where(inside, high, 0.5 * (low + high))
         fits = _in_gamut(_srgb(lightness, chroma_ab, middle))
@@ -178,6 +175,21 @@ def _to_gamut(lightness: np.ndarray, chroma_ab: np.ndarray, steps: int = 16) -> 
         high = np.where(fits | inside, high, middle)
     scale = np.where(inside, 1.0, low)
     return np.clip(_srgb(lightness, chroma_ab, scale), 0.0, 1.0)
+
+
+def _ease_in(offset: np.ndarray, width: float) -> np.ndarray:
+    """0 below 0, then a parabola that turns into the line offset - width/2 at `width`: C1, slope 0 -> 1."""
+    positive = np.maximum(offset, 0.0)
+    return np.where(positive < width, positive**2 / (2.0 * width), positive - 0.5 * width)
+
+
+def _roll_off(deviation: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """Map deviation >= 0 into [0, room): itself up to _KNEE * room, then exponentially towards room (C1)."""
+    room = np.maximum(room, 0.0)
+    knee = _KNEE * room
+    tail = np.maximum(room - knee, 1e-12)
+    rolled = knee + tail * -np.expm1(-np.maximum(deviation - knee, 0.0) / tail)
+    return np.where(deviation <= knee, np.minimum(deviation, room), rolled)
 
 
 def _srgb(lightness: np.ndarray, chroma_ab: np.ndarray, scale: np.ndarray) -> np.ndarray:

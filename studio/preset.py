@@ -30,7 +30,8 @@ import yaml
 from studio.atomic import atomic_path, write_bytes_atomic
 from studio.color import INTENSITY_METRIC
 from studio.errors import LutError, PresetError
-from studio.look import Look, bake
+from studio.bake import bake_anchors
+from studio.look import Look
 from studio.lut import LUT3D
 from studio.yamlio import read_yaml, schema_problems
 
@@ -73,9 +74,11 @@ class Preset:
 
     @classmethod
     def bake(cls, name: str, references: list[tuple[float, Look]], size: int = 33, description: str = "") -> Preset:
-        """A preset whose anchors are `look` baked at each (intensity, look) reference, in intensity order."""
+        """A preset whose anchors are the (intensity, look) references, in intensity order, baked together
+        (studio.bake.bake_anchors) so that the runtime's blend keeps the colour between them."""
         ordered = sorted(references, key=lambda pair: pair[0])
-        anchors = [Anchor(intensity, look, bake(look, intensity, size)) for intensity, look in ordered]
+        luts = bake_anchors(ordered, size)
+        anchors = [Anchor(intensity, look, lut) for (intensity, look), lut in zip(ordered, luts, strict=True)]
         return cls(name=name, id=slugify(name), anchors=anchors, description=description)
 
     def to_document(self, lut_files: list[str]) -> dict[str, object]:

@@ -1,7 +1,8 @@
 """Contact sheets: every preset applied by the runtime to one test image, a labelled tile each.
 
-The default test image is the project's own reference pair (reference_images/: the dark and the light
-swatch side by side), so each tile shows a preset on both of the references it was authored from.
+The default test image is the project's own swatches (reference_images/: the dark reference, a middle-tone
+swatch and the light reference side by side), so each tile shows a preset on both references it was
+authored from and on the hair tone between them.
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
 def default_test_image(folder: Path = REFERENCE_IMAGES) -> tuple[np.ndarray, np.ndarray]:
-    """The dark and the light reference swatch side by side: (uint8 RGB HxWx3, float32 mask HxW in [0, 1]).
+    """The dark, middle and light swatches side by side: (uint8 RGB HxWx3, float32 mask HxW in [0, 1]).
 
     ImageError (a StudioError) names any file that is missing, unreadable or of the wrong size.
     """
     images, masks = [], []
-    for name in ("dark", "light"):
+    for name in ("dark", "middle", "light"):
         image, mask = load_test_image(Path(folder) / f"{name}.png", Path(folder) / f"{name}_mask.png")
         if images and image.shape != images[0].shape:
             raise ImageError(f"is {image.shape[1]}x{image.shape[0]}, unlike dark.png", Path(folder) / f"{name}.png")

@@ -26,8 +26,10 @@ _BACKDROP = (0.80, 0.90)  # sRGB grey of the backdrop at its bottom and top
 
 LIGHT_BASE = (0.92, 0.85, 0.72)
 """sRGB base colour of the light reference: platinum / light blonde."""
-DARK_BASE = (0.105, 0.073, 0.057)
-"""sRGB base colour of the dark reference: near-black brown."""
+MIDDLE_BASE = (0.50, 0.36, 0.25)
+"""sRGB base colour of the middle-tone test swatch: medium brown, between the references (not an anchor)."""
+DARK_BASE = (0.045, 0.032, 0.025)
+"""sRGB base colour of the dark reference: black with a hint of brown, as dark as black hair photographs."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def _strand_colours(rng: np.random.Generator, strands: _Strands, base_linear: np
     shade = (root * ends * body)[..., None]
     # The highlight band follows the lock's roundness (higher at the sides) and wobbles per strand.
     band = 0.30 + 0.07 * across**2 + rng.normal(0.0, 0.012, count)[:, None]
-    primary = 0.35 * np.exp(-(((t - band) / 0.045) ** 2)) * depth
+    primary = 0.12 * np.exp(-(((t - band) / 0.045) ** 2)) * depth
     secondary = 0.30 * np.exp(-(((t - band - 0.12) / 0.08) ** 2)) * depth
     linear = base_linear * lightness * hue * shade
     linear = linear + primary[..., None] * base_linear**0.15 + secondary[..., None] * base_linear**0.5 * 0.6
@@ -145,13 +147,14 @@ def _backdrop(width: int, height: int, alpha: np.ndarray) -> np.ndarray:
 
 
 def write_references(folder: Path, size: tuple[int, int] = (512, 512)) -> dict[str, Reference]:
-    """Render the light (platinum blonde) and dark (near-black brown) reference swatches into `folder` as
-    `light.png`, `light_mask.png`, `dark.png`, `dark_mask.png` (masks 8-bit, 255 = hair) and return each
-    one's hair intensity, measured on the written files with studio.color.hair_intensity."""
+    """Render the light (platinum blonde) and dark (black) reference swatches and a middle-tone (medium brown)
+    test swatch into `folder` as `NAME.png` and `NAME_mask.png` for NAME in dark, middle, light (masks 8-bit,
+    255 = hair) and return each one's hair intensity, measured on the written files with
+    studio.color.hair_intensity. Presets are authored on dark and light; middle shows what lies between."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     references = {}
-    for name, base, seed in (("dark", DARK_BASE, 1), ("light", LIGHT_BASE, 2)):
+    for name, base, seed in (("dark", DARK_BASE, 1), ("light", LIGHT_BASE, 2), ("middle", MIDDLE_BASE, 3)):
         image, mask = render_swatch(base, size, seed)
         mask8 = np.round(mask * 255.0).astype(np.uint8)
         paths = folder / f"{name}.png", folder / f"{name}_mask.png"

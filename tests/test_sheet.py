@@ -103,7 +103,7 @@ def test_write_sheet_round_trips(scene, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.png"]
 
 
-def test_default_test_image_is_the_reference_pair():
+def test_default_test_image_is_the_references_with_the_middle_tone_between():
     image, mask = default_test_image()
-    assert image.shape == (512, 1024, 3) and mask.shape == (512, 1024) and mask.dtype == np.float32
-    assert len(panels(mask)) == 2
+    assert image.shape == (512, 1536, 3) and mask.shape == (512, 1536) and mask.dtype == np.float32
+    assert len(panels(mask)) == 3

@@ -63,7 +63,7 @@ def test_anchor_intensities_are_those_of_the_reference_images():
 
 def test_reference_readme_states_the_intensities():
     text = (REFERENCES / "README.md").read_text("utf-8")
-    for name in ("dark", "light"):
+    for name in ("dark", "middle", "light"):
         assert f"{_reference_intensity(name):.6f}" in text, f"README gives a stale {name} intensity"
 
 
@@ -107,3 +107,33 @@ def test_generation_does_not_depend_on_the_cpu(tmp_path):
         assert sorted(made) == sorted(again)
         changed = [name for name in made if made[name] != again[name]]
         assert not changed, f"{folder} differ without SIMD ({' '.join(features)} off): {changed}"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_preset_keeps_its_colour_along_the_grey_ramp(path):
+    """Issue 9's targets, on every shipped preset through the runtime: between the references a grey lands on
+    the intended colour (the anchors' targets interpolated in Oklab): chroma kept >= 0.90 and hue within 3
+    degrees for chromatic presets, lightness within 0.04 for all."""
+    from tests.test_bake import ramp_errors
+
+    preset = load_preset(path)
+    kept, hue, lightness = ramp_errors([(a.intensity, a.look) for a in preset.anchors])
+    assert kept >= 0.90 and hue <= 3.0 and lightness <= 0.04, (kept, hue, lightness)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_luts_have_no_cliffs(path):
+    """No pinned black or white: one grid step moves no output by more than 40 of 255 levels (the first
+    presets jumped by up to 145), and trilinear and tetrahedral sampling agree within 8 levels."""
+    import numpy as np
+
+    from studio.colour_science import colour_science
+    from studio.lut import trilinear
+
+    rng = np.random.default_rng(0)
+    colours = np.concatenate([rng.random((3000, 3)), rng.random((1500, 3)) * 0.12, 1 - rng.random((1500, 3)) * 0.12])
+    for anchor in load_preset(path).anchors:
+        table = anchor.lut.table.astype(np.float64)
+        assert max(np.abs(np.diff(table, axis=axis)).max() for axis in range(3)) * 255 <= 40.0
+        tetrahedral = colour_science().algebra.table_interpolation_tetrahedral(colours, table)
+        assert np.abs(trilinear(table, colours) - tetrahedral).max() * 255 <= 8.0

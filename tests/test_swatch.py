@@ -62,9 +62,10 @@ def test_write_references_measures_the_written_files(tmp_path):
     from studio.images import read_mask, read_rgb
 
     references = write_references(tmp_path, size=(96, 80))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dark.png", "dark_mask.png", "light.png", "light_mask.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dark.png", "dark_mask.png", "light.png", "light_mask.png",
+                                                         "middle.png", "middle_mask.png"]
     for reference in references.values():
         image = read_rgb(reference.image)
         assert image.shape == (80, 96, 3)
         assert hair_intensity(image, read_mask(reference.mask, image.shape[:2])) == reference.intensity
-    assert references["light"].intensity > references["dark"].intensity
+    assert references["light"].intensity > references["middle"].intensity > references["dark"].intensity

@@ -5,6 +5,7 @@
 
 Each preset has one look for the dark reference and one for the light reference. A dye lands deeper on
 dark hair than on light hair, so the dark look's target is usually a deeper shade of the light one's.
+Targets are the colours the hair lands on (saturation 1.0), so what an artist reads is what they get.
 """
 
 from __future__ import annotations
@@ -41,19 +42,19 @@ class Design:
 
 DESIGNS = (
     Design("Copper", "Warm copper: deep copper on dark hair, bright copper on light hair.",
-           Look("#7a3518", 1.0, 0.75, 0.15, 1.05), Look("#c0622e", 1.0, 0.70, 0.25, 1.0)),
+           Look("#7c3314", 1.0, 0.75, 0.15, 1.0), Look("#c0622e", 1.0, 0.70, 0.25, 1.0)),
     Design("Platinum", "Cool, barely tinted platinum blonde.",
-           Look("#bdb6a8", 1.0, 0.60, 0.10, 0.9), Look("#ddd8cc", 1.0, 0.60, 0.20, 1.0)),
+           Look("#bcb6a9", 1.0, 0.60, 0.10, 1.0), Look("#ddd8cc", 1.0, 0.60, 0.20, 1.0)),
     Design("Rose Gold", "Soft pink-gold with a warm shine.",
            Look("#9a5e52", 1.0, 0.70, 0.15, 1.0), Look("#d9a08e", 1.0, 0.65, 0.25, 1.0)),
     Design("Cherry Red", "Vivid cherry red, deep on dark hair.",
-           Look("#5e0c18", 1.0, 0.75, 0.15, 1.1), Look("#a21c2c", 1.0, 0.70, 0.25, 1.1)),
+           Look("#620215", 1.0, 0.75, 0.15, 1.0), Look("#a80526", 1.0, 0.70, 0.25, 1.0)),
     Design("Ash Brown", "Cool, smoky medium brown.",
-           Look("#3e3630", 1.0, 0.75, 0.10, 0.8), Look("#776a5f", 1.0, 0.70, 0.20, 0.8)),
+           Look("#3d3632", 1.0, 0.75, 0.10, 1.0), Look("#756b62", 1.0, 0.70, 0.20, 1.0)),
     Design("Midnight Blue", "Blue-black that shows its blue in the light.",
-           Look("#151c36", 1.0, 0.75, 0.15, 1.1), Look("#2b3a6a", 1.0, 0.70, 0.25, 1.0)),
+           Look("#141c38", 1.0, 0.75, 0.15, 1.0), Look("#2b3a6a", 1.0, 0.70, 0.25, 1.0)),
     Design("Pastel Pink", "Light, chalky pastel pink.",
-           Look("#b47f8f", 1.0, 0.60, 0.10, 0.9), Look("#eab3c3", 1.0, 0.60, 0.20, 0.9)),
+           Look("#b1818f", 1.0, 0.60, 0.10, 1.0), Look("#e7b5c3", 1.0, 0.60, 0.20, 1.0)),
     Design("Jet Black", "Dense, low-shine jet black on any hair.",
            Look("#111114", 1.0, 0.55, 0.05, 1.0), Look("#17171b", 1.0, 0.25, 0.00, 1.0)),
     Design("Honey Blonde", "Golden honey blonde.",
@@ -61,7 +62,7 @@ DESIGNS = (
     Design("Chestnut", "Rich reddish-brown chestnut.",
            Look("#4d2a1a", 1.0, 0.75, 0.15, 1.0), Look("#7f4a2e", 1.0, 0.70, 0.25, 1.0)),
     Design("Lavender", "Pastel lavender with a cool shine.",
-           Look("#85739f", 1.0, 0.60, 0.10, 0.9), Look("#b3a0d6", 1.0, 0.60, 0.20, 0.9)),
+           Look("#84749c", 1.0, 0.60, 0.10, 1.0), Look("#b2a1d2", 1.0, 0.60, 0.20, 1.0)),
 )
 
 

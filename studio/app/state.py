@@ -18,7 +18,8 @@ import numpy as np
 from studio.color import MASK_THRESHOLD, hair_intensity
 from studio.errors import PresetError, StudioError
 from studio.images import read_mask, read_rgb
-from studio.look import Look, bake
+from studio.bake import bake_anchors
+from studio.look import Look
 from studio.lut import LUT3D
 from studio.pack import build_pack
 from studio.preset import Anchor, Preset, load_preset, slugify
@@ -130,9 +131,18 @@ class Recipe:
 
 
 @functools.lru_cache(maxsize=64)
-def baked_lut(look: Look, intensity: float, size: int) -> LUT3D:
-    """`studio.look.bake`, cached: undo, redo and re-saves do not bake the same look twice."""
-    return bake(look, intensity, size)
+def baked_luts(references: tuple[tuple[float, Look], ...], size: int) -> tuple[LUT3D, ...]:
+    """`studio.bake.bake_anchors`, cached: undo, redo and re-saves do not bake the same looks twice."""
+    return tuple(bake_anchors(references, size))
+
+
+def recipe_luts(recipe: Recipe) -> dict[str, LUT3D | None]:
+    """Each role's LUT: baked together when both references are known and in order (as the preset will be),
+    each on its own otherwise, None for a role without an intensity yet."""
+    if recipe.ordered:
+        return dict(zip(ROLES, baked_luts((recipe.dark, recipe.light), recipe.lut_size), strict=True))
+    return {role: baked_luts((part,), recipe.lut_size)[0] if part is not None else None
+            for role, part in zip(ROLES, (recipe.dark, recipe.light), strict=True)}
 
 
 def find_mask_file(image_path: Path) -> Path | None:
@@ -319,10 +329,10 @@ class Studio:
         path = Path(path)
         if path.suffix.lower() != ".cube":
             path = path.with_suffix(".cube")
-        slot = self.document.slot(role)
-        if slot.intensity is None:
+        lut = recipe_luts(self.recipe())[role]
+        if lut is None:
             raise StudioStateError(f"load the {role} reference first: its LUT depends on its hair intensity")
-        baked_lut(slot.look, slot.intensity, self.document.lut_size).write(path)
+        lut.write(path)
 
     def export_pack(self, output: str | Path) -> Path:
         """Build a LUT pack (.zip) for apps from the saved preset; its thumbnail shows the preset on the light
@@ -399,6 +409,7 @@ class Studio:
 
 def preset_from_recipe(recipe: Recipe, name: str, description: str = "") -> Preset:
     """A preset from an ordered recipe, with LUTs from the bake cache (safe to call from a worker thread)."""
-    anchors = [Anchor(intensity, look, baked_lut(look, intensity, recipe.lut_size))
-               for intensity, look in (recipe.dark, recipe.light)]
+    luts = recipe_luts(recipe)
+    anchors = [Anchor(part[0], part[1], luts[role]) for role, part in zip(ROLES, (recipe.dark, recipe.light),
+                                                                         strict=True)]
     return Preset(name=name, id=slugify(name), anchors=anchors, description=description)

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from studio.app.preview import compose_preview, to_texture
-from studio.app.state import ROLES, Recipe, baked_lut, preset_from_recipe
+from studio.app.state import Recipe, preset_from_recipe, recipe_luts
 from studio.errors import StudioError
 from studio.lut import LUT3D
 from studio.runtime import Recolorizer
@@ -175,7 +175,7 @@ class Baked:
 
 
 class LookBaker:
-    """Bakes the latest requested recipe in a thread (about 30 ms a look): slider drags never wait for it,
+    """Bakes the latest requested recipe in a thread (about 0.2 s a preset): slider drags never wait for it,
     and recipes requested while it works are skipped in favour of the newest."""
 
     def __init__(self) -> None:
@@ -205,8 +205,7 @@ class LookBaker:
 
 def bake_recipe(recipe: Recipe) -> Baked:
     """Each role's LUT and, for an ordered recipe, a preview Recolorizer."""
-    luts = {role: baked_lut(part[1], part[0], recipe.lut_size) if part is not None else None
-            for role, part in zip(ROLES, (recipe.dark, recipe.light), strict=True)}
+    luts = recipe_luts(recipe)
     recolorizer = None
     if recipe.ordered:
         recolorizer = Recolorizer(preset_from_recipe(recipe, "preview"), smoothing=PREVIEW_SMOOTHING)
