@@ -9,6 +9,7 @@ colour dips. Pure numpy/OpenCV: built in the baker thread, drawn by the view.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from studio.preset import Preset
 from studio.runtime import Recolorizer
 
 RAMP_WIDTH = 256  # columns, one intensity each
-GREY_ROWS, HAIR_ROWS = 14, 34
+GREY_ROWS, HAIR_ROWS = 14, 34  # 48 rows, as the empty strip of response_panel
 CHROMA_WARNING = 0.90  # chroma kept below this (for a colour, not a grey) earns a warning
 _CHROMATIC = 0.04  # Oklab chroma from which an intended colour counts as a colour
 _TICK_ROWS = 5  # rows under the strip that carry the anchors' ticks
@@ -97,6 +98,7 @@ def with_markers(ramp: ResponseRamp, live_intensity: float | None) -> np.ndarray
     return image
 
 
+@functools.lru_cache(maxsize=1)
 def middle_tone_hair() -> np.ndarray:
     """The project's middle-tone swatch (studio.swatch), rendered small: the hair the strip's lower band shows."""
     from studio.swatch import MIDDLE_BASE, render_swatch

@@ -18,6 +18,7 @@ from studio.app.menus import MenuBar
 from studio.app.preview_panel import PreviewPanel
 from studio.app.recent import load_recent, remember
 from studio.app.reference_panel import ReferencePanel
+from studio.app.response_panel import ResponsePanel
 from studio.app.state import (
     ROLES,
     MaskChoice,
@@ -91,6 +92,7 @@ class StudioView:
                     for item in (self.name_input, self.description_input):
                         dpg.bind_item_handler_registry(item, edit_done)
                     self.warning_text = dpg.add_text("", color=WARNING_COLOUR, wrap=540)
+                    self.response = ResponsePanel()
                     self.panels = {role: ReferencePanel(self, role, edit_done) for role in ROLES}
                 with dpg.child_window(height=-30, border=False):
                     self.preview = PreviewPanel(self)
@@ -322,6 +324,8 @@ class StudioView:
                 panel.show_lut(baked.luts[role])
             self.preview.set_recolorizer(baked.recolorizer)
         self.preview.poll()
+        live = self.preview.last_result
+        self.response.show(self._baked.ramp if self._baked else None, live.intensity if live is not None else None)
         self._show_system_status()
         dpg.render_dearpygui_frame()
         dpg.run_callbacks(dpg.get_callback_queue())

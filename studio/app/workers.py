@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from studio.app.preview import compose_preview, to_texture
+from studio.app.response import ResponseRamp, middle_tone_hair, response_ramp
 from studio.app.state import Recipe, preset_from_recipe, recipe_luts
 from studio.errors import StudioError
 from studio.lut import LUT3D
@@ -167,11 +168,12 @@ class Tasks:
 @dataclass(frozen=True)
 class Baked:
     """The baker's output for one recipe: each role's LUT (None without an intensity) and, when both
-    references are known and in order, a Recolorizer for the preview."""
+    references are known and in order, a Recolorizer for the preview and the preset's response strip."""
 
     recipe: Recipe
     luts: dict[str, LUT3D | None]
     recolorizer: Recolorizer | None
+    ramp: ResponseRamp | None = None
 
 
 class LookBaker:
@@ -206,10 +208,11 @@ class LookBaker:
 def bake_recipe(recipe: Recipe) -> Baked:
     """Each role's LUT and, for an ordered recipe, a preview Recolorizer."""
     luts = recipe_luts(recipe)
-    recolorizer = None
-    if recipe.ordered:
-        recolorizer = Recolorizer(preset_from_recipe(recipe, "preview"), smoothing=PREVIEW_SMOOTHING)
-    return Baked(recipe, luts, recolorizer)
+    if not recipe.ordered:
+        return Baked(recipe, luts, None)
+    preset = preset_from_recipe(recipe, "preview")
+    ramp = response_ramp(preset, middle_tone_hair())
+    return Baked(recipe, luts, Recolorizer(preset, smoothing=PREVIEW_SMOOTHING), ramp)
 
 
 @dataclass(frozen=True)
