@@ -20,17 +20,21 @@ import functools
 import hashlib
 import json
 import math
+import os
 import re
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
 from studio.atomic import atomic_path, write_bytes_atomic
+from studio.bake import bake_anchors
 from studio.color import INTENSITY_METRIC
 from studio.errors import LutError, PresetError
-from studio.bake import bake_anchors
 from studio.look import Look
 from studio.lut import LUT3D
 from studio.yamlio import read_yaml, schema_problems
@@ -103,22 +107,25 @@ class Preset:
             raise PresetError("a preset file must end in .yaml or .yml", path)
         if not path.parent.is_dir():
             raise PresetError("the folder does not exist", path.parent)
-        previous = _referenced_luts(path)
-        written: list[tuple[str, str]] = []
-        try:
-            for index, anchor in enumerate(self.anchors):
-                written.append(_write_lut(anchor.lut, path, _anchor_label(index, len(self.anchors)), bits))
-            text = yaml.safe_dump(self.to_document(written), sort_keys=False, allow_unicode=True)
-            write_bytes_atomic(path, text.encode("utf-8"))
-        except (OSError, LutError) as error:
-            for file, _ in written:
-                if file not in previous:
-                    (path.parent / file).unlink(missing_ok=True)
-            reason = error.problem if isinstance(error, LutError) else (error.strerror or error)
-            raise PresetError(f"could not save: {reason}", path) from None
-        self.lut_files = [file for file, _ in written]
-        for stale in previous - set(self.lut_files):
-            (path.parent / stale).unlink(missing_ok=True)
+        with _save_lock(path):
+            previous = _referenced_luts(path)
+            written: list[tuple[str, str]] = []
+            try:
+                for index, anchor in enumerate(self.anchors):
+                    written.append(_write_lut(anchor.lut, path, _anchor_label(index, len(self.anchors)), bits))
+                text = yaml.safe_dump(self.to_document(written), sort_keys=False, allow_unicode=True)
+                write_bytes_atomic(path, text.encode("utf-8"))
+            except (OSError, LutError) as error:
+                for file, _ in written:
+                    if file not in previous and file not in _referenced_by_others(path):
+                        (path.parent / file).unlink(missing_ok=True)
+                reason = error.problem if isinstance(error, LutError) else (error.strerror or error)
+                raise PresetError(f"could not save: {reason}", path) from None
+            self.lut_files = [file for file, _ in written]
+            stale = previous - set(self.lut_files) - _referenced_by_others(path)
+            for name in stale:
+                if _written_by_this_preset(path, name):
+                    (path.parent / name).unlink(missing_ok=True)
 
 
 def slugify(name: str) -> str:
@@ -260,8 +267,12 @@ def _anchor_label(index: int, count: int) -> str:
 
 
 def _write_lut(lut: LUT3D, preset_path: Path, label: str, bits: int) -> tuple[str, str]:
-    """Write a LUT strip named `<stem>.<label>.<hash8>.png` beside the preset; returns (name, sha256)."""
-    staging = preset_path.parent / f".{preset_path.stem}.{label}.staging.png"
+    """Write a LUT strip named `<stem>.<label>.<hash8>.png` beside the preset; returns (name, sha256).
+    The staging file's name is unique, so concurrent writers never hand each other their LUTs."""
+    handle, staging_name = tempfile.mkstemp(prefix=f".{preset_path.stem}.{label}.", suffix=".staging.png",
+                                            dir=preset_path.parent)
+    os.close(handle)
+    staging = Path(staging_name)
     try:
         lut.write(staging, bits=bits)
         digest = sha256_file(staging)
@@ -280,6 +291,45 @@ def _referenced_luts(path: Path) -> set[str]:
         return set()
     names = {a.get("lut") for a in document["anchors"] if isinstance(a, dict)}
     return {name for name in names if isinstance(name, str) and _inside(path.parent, name)[1] is None}
+
+
+_OWN_LUT = re.compile(r"^(?P<stem>.+)\.(?:dark|light|anchor\d+)\.[0-9a-f]{8}\.png$")
+
+
+def _written_by_this_preset(path: Path, name: str) -> bool:
+    """Whether `name` is a LUT file that saving the preset at `path` writes: `<stem>.<label>.<hash8>.png`,
+    a regular file beside it. Anything else an edited YAML names (notes.txt, another preset's LUTs, the
+    YAML itself) is not the save's to delete."""
+    match = _OWN_LUT.match(name)
+    candidate = path.parent / name
+    return bool(match) and match.group("stem") == path.stem and candidate.is_file() and not candidate.is_symlink()
+
+
+def _referenced_by_others(path: Path) -> set[str]:
+    """LUT files that the other presets in `path`'s folder refer to (copies of a preset share its LUTs)."""
+    names: set[str] = set()
+    for other in path.parent.iterdir():
+        if other.suffix.lower() in (".yaml", ".yml") and other.name != path.name and not other.name.startswith("."):
+            names |= _referenced_luts(other)
+    return names
+
+
+@contextmanager
+def _save_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the preset's folder while saving into it, so that concurrent saves (threads
+    or processes) take turns and one's cleanup never meets the other's half-written preset. The lock is on
+    the folder itself, so it leaves no file behind. Where the platform has no flock, saves are not serialised."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # closing the descriptor releases the lock
 
 
 def _unique(problems: list[str]) -> list[str]:

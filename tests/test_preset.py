@@ -9,6 +9,8 @@ import math
 import multiprocessing
 import os
 import re
+import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -615,3 +617,51 @@ def test_mutated_yaml_never_crashes_validate(fuzz_preset: tuple[Path, bytes], fl
             assert len(preset.anchors) >= 2 and all(math.isfinite(a.intensity) for a in preset.anchors)
     finally:
         path.write_bytes(original)
+
+
+# --- what a save may delete (issue 12) ----------------------------------------------------------------------
+
+
+def test_saving_a_copy_keeps_the_luts_of_the_preset_it_was_copied_from(saved: Path):
+    copy = saved.parent / "copper-v2.yaml"
+    shutil.copyfile(saved, copy)
+    Preset.bake("Copper v2", [(0.2, Look(target="#301010")), (0.8, LIGHT)], size=SIZE).save(copy)
+    assert validate(saved) == [] and validate(copy) == []
+
+
+def test_saving_never_deletes_what_an_edited_yaml_names_but_the_save_did_not_write(saved: Path):
+    folder = saved.parent
+    (folder / "notes.txt").write_bytes(b"keep me")
+    doc = read_doc(saved)
+    doc["anchors"][0]["lut"] = "notes.txt"
+    doc["anchors"][1]["lut"] = saved.name  # names the YAML itself
+    saved.write_text(yaml.safe_dump(doc))
+    Preset.bake("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE).save(saved)
+    assert (folder / "notes.txt").read_bytes() == b"keep me"
+    assert validate(saved) == []
+
+
+def test_concurrent_saves_to_one_preset_leave_a_complete_preset(tmp_path: Path):
+    path = tmp_path / "copper.yaml"
+    presets = [Preset.bake("Copper", [(0.2, Look(target=f"#{shade:02x}2010")), (0.8, LIGHT)], size=SIZE)
+               for shade in (0x30, 0x50, 0x70, 0x90)]
+    errors: list[BaseException] = []
+
+    def save(preset: Preset) -> None:
+        try:
+            for _ in range(3):
+                preset.save(path)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=save, args=(preset,)) for preset in presets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert validate(path) == []
+    loaded = load_preset(path)
+    assert loaded.anchors[0].look in {preset.anchors[0].look for preset in presets}
+    on_disk = {p.name for p in tmp_path.iterdir()}
+    assert on_disk == {path.name, *loaded.lut_files}, "stale LUTs or staging files left behind"
