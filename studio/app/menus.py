@@ -39,6 +39,8 @@ class MenuBar:
                 self.undo_item = dpg.add_menu_item(label="Undo", shortcut="Ctrl+Z", callback=lambda *_: view.undo())
                 self.redo_item = dpg.add_menu_item(label="Redo", shortcut="Ctrl+Y", callback=lambda *_: view.redo())
                 dpg.add_menu_item(label="Swap references", callback=lambda *_: view.act(view.studio.swap_references))
+                dpg.add_menu_item(label="Remove middle reference",
+                                  callback=lambda *_: view.act(view.studio.clear_middle))
             with dpg.menu(label="Preview"):
                 for number, mode in enumerate(("auto", "dark", "light"), start=1):
                     dpg.add_menu_item(label=f"Preview as {mode}", shortcut=f"Ctrl+{number}",

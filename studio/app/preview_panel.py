@@ -13,7 +13,7 @@ import numpy as np
 
 from studio.app.dialogs import ask_file
 from studio.app.preview import to_texture
-from studio.app.state import PREVIEW_MODES, find_mask_file
+from studio.app.state import find_mask_file
 from studio.app.workers import FixedMask, FrameSegmenter, PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
 from studio.images import read_mask
 from studio.runtime import Recolorizer
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 PREVIEW_SIZE = (960, 540)
 """Preview texture (width, height); frames are letterboxed into it."""
 
-MODE_LABELS = {"auto": "automatic", "dark": "dark LUT", "light": "light LUT"}
+MODE_LABELS = {"auto": "automatic", "dark": "dark LUT", "middle": "middle LUT", "light": "light LUT"}
 """'Preview as' radio entries by preview mode."""
 
 VIDEO_SUFFIXES = [".mp4", ".mov", ".avi", ".mkv", ".webm"]
@@ -143,10 +143,11 @@ class PreviewPanel:
         dpg.set_value(self.overlay, bool(overlay))
         self._configure(overlay=bool(overlay))
 
-    def show_mode(self, mode: str) -> None:
-        """Reflect the studio's preview mode in the radio buttons and the worker."""
+    def show_mode(self, mode: str, position: float | None) -> None:
+        """Reflect the studio's preview mode in the radio buttons, and the anchor position it forces (None:
+        automatic) in the worker."""
         dpg.set_value(self.mode_radio, MODE_LABELS[mode])
-        self._configure(position=PREVIEW_MODES[mode])
+        self._configure(position=position)
 
     def _mode_chosen(self, sender: int, label: str, *_: object) -> None:
         mode = next(mode for mode, text in MODE_LABELS.items() if text == label)

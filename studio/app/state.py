@@ -25,11 +25,11 @@ from studio.pack import build_pack
 from studio.preset import Anchor, Preset, load_preset, slugify
 from studio.sheet import default_test_image
 
-ROLES = ("dark", "light")
-"""The two references, in anchor order."""
+ROLES = ("dark", "middle", "light")
+"""The references, in anchor order. Dark and light are required; the middle one is optional."""
 
-PREVIEW_MODES = {"auto": None, "dark": 0.0, "light": 1.0}
-"""Preview modes and the anchor position each forces (None: interpolate by the frame's hair intensity)."""
+PREVIEW_MODES = ("auto", "dark", "middle", "light")
+"""Preview modes: interpolate by the frame's hair intensity, or force one reference's LUT."""
 
 MASK_KINDS = ("segmenter", "whole", "rectangle", "file")
 """Where a reference's hair mask comes from."""
@@ -103,17 +103,20 @@ class Document:
     lut_size: int = 33
     dark: Slot = field(default_factory=Slot)
     light: Slot = field(default_factory=Slot)
+    middle: Slot = field(default_factory=Slot)
 
     def slot(self, role: str) -> Slot:
-        """The slot for 'dark' or 'light'."""
+        """The slot for 'dark', 'middle' or 'light'."""
         if role not in ROLES:
-            raise ValueError(f"unknown role {role!r} (use dark or light)")
+            raise ValueError(f"unknown role {role!r} (use {', '.join(ROLES)})")
         return getattr(self, role)
 
     def content(self) -> tuple:
-        """The saved part: name, description, LUT size and each role's look and intensity."""
+        """The saved part: name, description, LUT size and each role's look and intensity (the middle one's
+        only once it has an intensity: a two-reference preset does not store the middle look)."""
+        middle = (self.middle.look, self.middle.intensity) if self.middle.intensity is not None else None
         return (self.name, self.description, self.lut_size,
-                *((slot.look, slot.intensity) for slot in (self.dark, self.light)))
+                *((slot.look, slot.intensity) for slot in (self.dark, self.light)), middle)
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,23 @@ class Recipe:
     lut_size: int
     dark: tuple[float, Look] | None
     light: tuple[float, Look] | None
+    middle: tuple[float, Look] | None = None
+
+    def part(self, role: str) -> tuple[float, Look] | None:
+        """The (intensity, look) of `role`, None when it has no intensity."""
+        return getattr(self, role)
+
+    def anchors(self) -> list[tuple[str, tuple[float, Look]]]:
+        """(role, (intensity, look)) of every role with an intensity, in anchor order."""
+        return [(role, self.part(role)) for role in ROLES if self.part(role) is not None]
 
     @property
     def ordered(self) -> bool:
-        """Both roles are known and the dark intensity lies strictly below the light one."""
-        return self.dark is not None and self.light is not None and self.dark[0] < self.light[0]
+        """Dark and light are known and the intensities rise strictly from dark (through middle) to light."""
+        if self.dark is None or self.light is None:
+            return False
+        intensities = [part[0] for _, part in self.anchors()]
+        return all(low < high for low, high in zip(intensities, intensities[1:]))
 
 
 @functools.lru_cache(maxsize=64)
@@ -140,9 +155,12 @@ def recipe_luts(recipe: Recipe) -> dict[str, LUT3D | None]:
     """Each role's LUT: baked together when both references are known and in order (as the preset will be),
     each on its own otherwise, None for a role without an intensity yet."""
     if recipe.ordered:
-        return dict(zip(ROLES, baked_luts((recipe.dark, recipe.light), recipe.lut_size), strict=True))
-    return {role: baked_luts((part,), recipe.lut_size)[0] if part is not None else None
-            for role, part in zip(ROLES, (recipe.dark, recipe.light), strict=True)}
+        anchors = recipe.anchors()
+        luts = baked_luts(tuple(part for _, part in anchors), recipe.lut_size)
+        together = dict(zip((role for role, _ in anchors), luts, strict=True))
+        return {role: together.get(role) for role in ROLES}
+    return {role: baked_luts((recipe.part(role),), recipe.lut_size)[0] if recipe.part(role) is not None else None
+            for role in ROLES}
 
 
 def find_mask_file(image_path: Path) -> Path | None:
@@ -250,6 +268,11 @@ class Studio:
         if size != self.document.lut_size:
             self._commit(dataclasses.replace(self.document, lut_size=size))
 
+    def clear_middle(self) -> None:
+        """Drop the middle reference: back to a two-reference preset (undoable)."""
+        if self.document.middle != Slot():
+            self._commit(dataclasses.replace(self.document, middle=Slot()))
+
     def swap_references(self) -> None:
         """Exchange the dark and light slots (references, intensities and looks)."""
         self._commit(dataclasses.replace(self.document, dark=self.document.light, light=self.document.dark))
@@ -303,14 +326,17 @@ class Studio:
         self._reset(Document(), None)
 
     def open(self, path: str | Path) -> None:
-        """Open a two-anchor preset: its looks and intensities (reference photos are not part of a preset)."""
+        """Open a preset of two anchors (dark, light) or three (dark, middle, light): its looks and intensities
+        (reference photos are not part of a preset)."""
         path = Path(path)
         preset = load_preset(path)
-        if len(preset.anchors) != 2:
-            raise PresetError(f"the studio edits presets with two anchors (dark, light); this one has "
-                              f"{len(preset.anchors)}", path)
-        dark, light = (Slot(anchor.look, anchor.intensity) for anchor in preset.anchors)
-        self._reset(Document(preset.name, preset.description, preset.lut_size, dark, light), path)
+        if len(preset.anchors) not in (2, 3):
+            raise PresetError(f"the studio edits presets with two or three anchors (dark, middle, light); this "
+                              f"one has {len(preset.anchors)}", path)
+        slots = [Slot(anchor.look, anchor.intensity) for anchor in preset.anchors]
+        middle = slots[1] if len(slots) == 3 else Slot()
+        document = Document(preset.name, preset.description, preset.lut_size, slots[0], slots[-1], middle)
+        self._reset(document, path)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save to `path` (or the current file): YAML plus PNG LUTs, atomically. Returns the path written."""
@@ -369,11 +395,16 @@ class Studio:
 
     def warnings(self) -> list[str]:
         """Problems the artist should see now (wrong reference order, masks with hardly any hair)."""
-        dark, light = self.document.dark, self.document.light
+        dark, middle, light = self.document.dark, self.document.middle, self.document.light
         problems = []
         if dark.intensity is not None and light.intensity is not None and not dark.intensity < light.intensity:
             problems.append(f"The light reference ({light.intensity:.3f}) is not lighter than the dark one "
                             f"({dark.intensity:.3f}): swap them (Edit > Swap references) or load others.")
+        elif middle.intensity is not None and dark.intensity is not None and light.intensity is not None \
+                and not dark.intensity < middle.intensity < light.intensity:
+            problems.append(f"The middle reference ({middle.intensity:.3f}) must lie between the dark "
+                            f"({dark.intensity:.3f}) and the light one ({light.intensity:.3f}): load another "
+                            f"or remove it (Edit > Remove middle reference).")
         for role in ROLES:
             reference = self.document.slot(role).reference
             if reference is not None and reference.hair_fraction < 0.01:
@@ -383,33 +414,37 @@ class Studio:
     def recipe(self) -> Recipe:
         """The baker's input for the current document."""
         parts = [(slot.intensity, slot.look) if slot.intensity is not None else None
-                 for slot in (self.document.dark, self.document.light)]
+                 for slot in (self.document.dark, self.document.light, self.document.middle)]
         return Recipe(self.document.lut_size, *parts)
 
     def preset(self) -> Preset:
         """The preset for the current document; StudioStateError when a reference is missing or out of order."""
         recipe = self.recipe()
-        for role, part in zip(ROLES, (recipe.dark, recipe.light), strict=True):
-            if part is None:
+        for role in ("dark", "light"):
+            if recipe.part(role) is None:
                 raise StudioStateError(f"load the {role} reference first: a preset needs both hair intensities")
         if not recipe.ordered:
             raise StudioStateError(self.warnings()[0])
         return preset_from_recipe(recipe, self.document.name, self.document.description)
 
     def set_preview_mode(self, mode: str) -> None:
-        """'auto' (interpolate by the frame), 'dark' or 'light' (force that LUT). Not an edit of the preset."""
+        """'auto' (interpolate by the frame), 'dark', 'middle' or 'light' (force that reference's LUT). Not an
+        edit of the preset."""
         if mode not in PREVIEW_MODES:
             raise ValueError(f"unknown preview mode {mode!r} (use one of {', '.join(PREVIEW_MODES)})")
         self.preview_mode = mode
 
     def preview_position(self) -> float | None:
-        """The anchor position the preview forces (None: automatic interpolation)."""
-        return PREVIEW_MODES[self.preview_mode]
+        """The anchor position the preview forces (None: automatic interpolation, or a forced middle
+        reference the preset does not have)."""
+        roles = [role for role, _ in self.recipe().anchors()]
+        if self.preview_mode == "auto" or self.preview_mode not in roles:
+            return None
+        return float(roles.index(self.preview_mode))
 
 
 def preset_from_recipe(recipe: Recipe, name: str, description: str = "") -> Preset:
     """A preset from an ordered recipe, with LUTs from the bake cache (safe to call from a worker thread)."""
     luts = recipe_luts(recipe)
-    anchors = [Anchor(part[0], part[1], luts[role]) for role, part in zip(ROLES, (recipe.dark, recipe.light),
-                                                                         strict=True)]
+    anchors = [Anchor(part[0], part[1], luts[role]) for role, part in recipe.anchors()]
     return Preset(name=name, id=slugify(name), anchors=anchors, description=description)

@@ -48,6 +48,8 @@ class LaunchOptions:
     light_mask: Path | None = None
     dark: Path | None = None
     dark_mask: Path | None = None
+    middle: Path | None = None
+    middle_mask: Path | None = None
     preset: Path | None = None
 
 
@@ -62,7 +64,7 @@ class StudioView:
         self.segmenters = SegmenterLoader(segmenter_factory)
         self._baked: Baked | None = None
         self._requested = None
-        self._mode = self.studio.preview_mode
+        self._mode: tuple[str, float | None] = (self.studio.preview_mode, self.studio.preview_position())
         self._build()
 
     # ----- building the window -----
@@ -137,9 +139,10 @@ class StudioView:
         dpg.set_value(self.warning_text, "\n".join(self.studio.warnings()))
         dpg.set_viewport_title(self.studio.title())
         self.menu_bar.sync()
-        if self.studio.preview_mode != self._mode:
-            self._mode = self.studio.preview_mode
-            self.preview.show_mode(self._mode)
+        mode = (self.studio.preview_mode, self.studio.preview_position())
+        if mode != self._mode:  # the forced position moves when a middle reference comes or goes
+            self._mode = mode
+            self.preview.show_mode(*mode)
         recipe = self.studio.recipe()
         if recipe != self._requested:
             self._requested = recipe

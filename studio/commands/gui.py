@@ -26,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gui.add_argument("--source-mask", type=Path, metavar="MASK",
                      help="hair mask for a still-image source (default: masks/<stem>.png or <stem>_mask.png beside it, "
                      "else the segmenter)")
-    for role in ("light", "dark"):
-        gui.add_argument(f"--{role}", type=Path, metavar="IMG", help=f"{role} reference photo")
+    for role in ("light", "dark", "middle"):
+        gui.add_argument(f"--{role}", type=Path, metavar="IMG", help=f"{role} reference photo" + (" (optional: a third anchor between dark and light)" if role == "middle" else ""))
         gui.add_argument(f"--{role}-mask", type=Path, metavar="MASK",
                          help=f"hair mask of the {role} reference (default: a mask file beside it, else the segmenter)")
     gui.add_argument("--preset", type=Path, metavar="P", help="preset YAML to open")
@@ -42,9 +42,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from studio.app.view import LaunchOptions
 
     options = LaunchOptions(**{name: getattr(args, name, None) for name in (
-        "source", "source_mask", "light", "light_mask", "dark", "dark_mask", "preset")})
+        "source", "source_mask", "light", "light_mask", "dark", "dark_mask", "middle", "middle_mask", "preset")})
     for path in (options.source_mask, options.light, options.light_mask, options.dark, options.dark_mask,
-                 options.preset):
+                 options.middle, options.middle_mask, options.preset):
         if path is not None and not path.is_file():
             raise StudioError("file not found", path)
     source = options.source

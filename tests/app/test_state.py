@@ -177,11 +177,46 @@ def test_missing_and_bad_files_raise_readable_errors(pair: dict[str, Path], tmp_
     assert studio.document.dark.look == Look()
 
 
-def test_three_anchor_presets_are_refused(tmp_path: Path) -> None:
-    preset = Preset.bake("Three", [(0.1, Look()), (0.5, Look()), (0.9, Look())], size=17)
-    preset.save(tmp_path / "three.yaml")
-    with pytest.raises(PresetError, match="two anchors"):
-        Studio().open(tmp_path / "three.yaml")
+def test_presets_of_four_anchors_are_refused(tmp_path: Path) -> None:
+    preset = Preset.bake("Four", [(0.1, Look()), (0.4, Look()), (0.6, Look()), (0.9, Look())], size=17)
+    preset.save(tmp_path / "four.yaml")
+    with pytest.raises(PresetError, match="two or three anchors"):
+        Studio().open(tmp_path / "four.yaml")
+
+
+def test_a_middle_reference_is_loaded_tuned_saved_and_reopened(pair: dict[str, Path], tmp_path: Path) -> None:
+    studio = _loaded(pair)
+    middle = _swatch(tmp_path, "middle", 120)[0]
+    studio.set_reference("middle", read_reference(middle, default_mask_choice(middle, segmenter_ready=False)))
+    studio.set_look("middle", target="#a05030", texture=0.5)
+    assert studio.recipe().ordered and [role for role, _ in studio.recipe().anchors()] == ["dark", "middle", "light"]
+    studio.set_preview_mode("middle")
+    assert studio.preview_position() == 1.0
+    studio.set_preview_mode("light")
+    assert studio.preview_position() == 2.0
+    studio.save(tmp_path / "three.yaml")
+    assert validate(tmp_path / "three.yaml") == []
+    saved = load_preset(tmp_path / "three.yaml")
+    assert [a.look.target for a in saved.anchors][1] == "#a05030" and len(saved.anchors) == 3
+    reopened = Studio()
+    reopened.open(tmp_path / "three.yaml")
+    assert reopened.document.middle.look == studio.document.middle.look and not reopened.dirty
+    assert reopened.preset().anchors[1].lut == studio.preset().anchors[1].lut
+    reopened.clear_middle()
+    assert reopened.dirty and len(reopened.preset().anchors) == 2
+    reopened.undo()
+    assert len(reopened.preset().anchors) == 3
+
+
+def test_a_middle_reference_outside_the_pair_warns_and_cannot_be_saved(pair: dict[str, Path],
+                                                                         tmp_path: Path) -> None:
+    studio = _loaded(pair)
+    too_light = _swatch(tmp_path, "too-light", 250)[0]
+    studio.set_reference("middle", read_reference(too_light, default_mask_choice(too_light, segmenter_ready=False)))
+    assert any("must lie between" in warning for warning in studio.warnings())
+    with pytest.raises(StudioError, match="must lie between"):
+        studio.save(tmp_path / "bad.yaml")
+    assert not (tmp_path / "bad.yaml").exists()
 
 
 def test_opened_preset_keeps_intensities_without_photos(pair: dict[str, Path], tmp_path: Path) -> None:
