@@ -149,8 +149,9 @@ LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in (
         *(_strip(n, platforms="the preset's own PNG strip; the GLSL shader") for n in (17, 33, 65)),
-        _strip(16, platforms="Unity, Unreal, Lens Studio (256x16)"),
-        _strip(32, platforms="Unity, Lens Studio (1024x32)"),
+        _strip(16, platforms="Unity, Unreal, Lens Studio (256x16; coarse: up to 13 levels from the runtime on the "
+                             "shipped presets, use strip32 where the engine allows)"),
+        _strip(32, platforms="Unity, Lens Studio (1024x32; within 2-3 levels of the runtime)"),
         _strip(16, flipped=True, platforms="engines with a bottom-left texture origin (256x16)"),
         _strip(32, flipped=True, platforms="engines with a bottom-left texture origin (1024x32)"),
         Layout("square64", "tiles", 64, platforms="GPUImage lookup (512x512, 8x8 tiles)"),

@@ -7,6 +7,7 @@ Layout, defined once here: `table[r, g, b]` is the output sRGB triple (float32 i
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,8 +100,10 @@ class LUT3D:
         except LutError as error:
             raise LutError(error.problem, path) from None
 
-    def write(self, path: str | Path, bits: int = 16) -> None:
-        """Write atomically as a `.png` strip (`bits` 16 or 8) or a `.cube` file, chosen by suffix."""
+    def write(self, path: str | Path, bits: int = 16, title: str | None = None) -> None:
+        """Write atomically as a `.png` strip (`bits` 16 or 8) or a `.cube` file, chosen by suffix; a `.cube`
+        gets `title` as its TITLE (default: the file's stem; double quotes and line breaks are replaced, so
+        the line stays one quoted string)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if not path.parent.is_dir():
@@ -118,7 +121,8 @@ class LUT3D:
         elif suffix == ".cube":
             with atomic_path(path) as temp:
                 colour = colour_science()
-                colour.write_LUT(colour.LUT3D(table=self._table.astype(np.float64), name=path.stem), str(temp))
+                name = " ".join((title if title is not None else path.stem).replace('"', "'").split())
+                colour.write_LUT(colour.LUT3D(table=self._table.astype(np.float64), name=name), str(temp))
         else:
             raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
 
@@ -168,14 +172,38 @@ def _read_png(path: Path) -> LUT3D:
     return LUT3D(from_strip(strip))
 
 
+MAX_CUBE_BYTES = 256 << 20  # a 256-point .cube (the format's largest) is about 400 MB of text; refuse beyond this
+
+
 def _read_cube(path: Path) -> LUT3D:
+    """A .cube file of any size the format allows (2 to 256 points), resampled by trilinear interpolation onto
+    the nearest supported size at or above it (at most 65): 32- and 64-point files from Photoshop or
+    OpenColorIO become 33 and 65 points, which reproduce their trilinear lookup within float rounding at the
+    original grid points. A UTF-8 byte-order mark is ignored."""
     colour = colour_science()
-    try:
-        lut = colour.read_LUT(str(path))
-    except Exception as error:  # colour raises assorted types on malformed text
-        raise LutError(f"not a readable .cube file ({error})") from None
+    if path.stat().st_size > MAX_CUBE_BYTES:
+        raise LutError(f"the file is larger than {MAX_CUBE_BYTES >> 20} MB, more than a .cube LUT can be")
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    with tempfile.TemporaryDirectory() as folder:
+        clean = Path(folder) / "lut.cube"
+        clean.write_text(text, "utf-8")
+        try:
+            lut = colour.read_LUT(str(clean))
+        except Exception as error:  # colour raises assorted types on malformed text
+            raise LutError(f"not a readable .cube file ({error})") from None
     if not isinstance(lut, colour.LUT3D):
         raise LutError(f"expected a 3D LUT, found {type(lut).__name__}")
-    if not np.allclose(lut.domain, [[0, 0, 0], [1, 1, 1]]):
-        raise LutError(f"only the [0, 1] domain is supported, found {lut.domain.tolist()}")
-    return LUT3D(np.clip(lut.table, 0.0, 1.0))
+    domain = np.asarray(lut.domain, dtype=np.float64)
+    if domain.shape != (2, 3) or not np.allclose(domain, [[0, 0, 0], [1, 1, 1]]):
+        raise LutError(f"only the [0, 1] input range is supported, found {domain.tolist()}")
+    table = np.asarray(lut.table, dtype=np.float64)
+    if not 2 <= table.shape[0] <= 256:
+        raise LutError(f"LUT_3D_SIZE must lie in 2..256, found {table.shape[0]}")
+    if not np.all(np.isfinite(table)):  # before any clipping: inf must not pass as 0 or 1
+        raise LutError("the table holds NaN or infinite values")
+    size = table.shape[0]
+    if size not in LUT_SIZES:
+        target = next((n for n in LUT_SIZES if n >= size), LUT_SIZES[-1])
+        grid = LUT3D.identity(target).table.astype(np.float64)
+        table = trilinear(table, grid.reshape(-1, 3)).reshape(grid.shape)
+    return LUT3D(np.clip(table, 0.0, 1.0))

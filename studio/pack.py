@@ -6,7 +6,8 @@ A pack is a zip archive (or a folder) holding
     schemas/{preset,pack}.schema.json  so apps in other languages can validate too
     shader/hair_lut.frag, README.md    GLSL ES 3.0 shader that samples the PNG strips like the runtime
     presets/<id>/<id>.yaml + PNGs      the preset itself (valid on its own, see studio.preset)
-    presets/<id>/luts/anchorK.*        each anchor's LUT as .cube and in every requested texture layout
+    presets/<id>/luts/<id>.<anchor>.*  each anchor's LUT (<anchor>: dark, light; anchorK for more) as .cube
+                                       and in every requested texture layout
     presets/<id>/thumbnail.png         the preset rendered on a test image
 
 Zips are written and extracted by `studio.pack_archive`, which checks every member before extracting
@@ -38,7 +39,7 @@ from studio.images import write_image
 from studio.layouts import LAYOUTS, quantise, write_png
 from studio.lut import LUT3D
 from studio.pack_archive import PackError, PackLimits, extract_pack, name_problem, write_zip
-from studio.preset import MAX_PRESET_BYTES, Preset, load_preset, sha256_file, validate
+from studio.preset import MAX_PRESET_BYTES, Preset, anchor_label, load_preset, sha256_file, validate
 from studio.sheet import recolor_panels
 from studio.yamlio import read_yaml, schema_problems
 
@@ -139,8 +140,12 @@ def _stage_preset(root: Path, preset: Preset, image: np.ndarray, mask: np.ndarra
     native = f"strip{preset.lut_size}"
     anchors = []
     for index, (anchor, own) in enumerate(zip(preset.anchors, preset.lut_files, strict=True)):
-        stem = folder / "luts" / f"anchor{index}"
-        anchor.lut.write(stem.with_suffix(".cube"))
+        # Named and titled per preset and anchor: .cube files from several packs share one folder in
+        # Resolve or Premiere, where anchor0.cube/anchor0.cube would collide.
+        label = anchor_label(index, len(preset.anchors))
+        stem = folder / "luts" / f"{preset.id}.{label}"
+        cube = stem.with_name(f"{stem.name}.cube")
+        anchor.lut.write(cube, title=f"{preset.name} ({label})")
         textures = [{"layout": native, "bits": bits[0], "path": _relative(folder / own, root)}]
         for layout_name in dict.fromkeys([native, *layouts]):
             depths = [depth for depth in bits if (layout_name, depth) != (native, bits[0])]
@@ -152,7 +157,7 @@ def _stage_preset(root: Path, preset: Preset, image: np.ndarray, mask: np.ndarra
                 write_png(target, quantise(rendered, depth))
                 textures.append({"layout": layout_name, "bits": depth, "path": _relative(target, root)})
         anchors.append({"intensity": round(float(anchor.intensity), 6),
-                        "cube": _relative(stem.with_suffix(".cube"), root), "textures": textures})
+                        "cube": _relative(cube, root), "textures": textures})
     write_image(folder / "thumbnail.png", thumbnail(preset, image, mask))
     return {"id": preset.id, "name": preset.name, "preset": _relative(yaml_path, root), "lut_size": preset.lut_size,
             "thumbnail": _relative(folder / "thumbnail.png", root), "anchors": anchors}

@@ -112,7 +112,7 @@ class Preset:
             written: list[tuple[str, str]] = []
             try:
                 for index, anchor in enumerate(self.anchors):
-                    written.append(_write_lut(anchor.lut, path, _anchor_label(index, len(self.anchors)), bits))
+                    written.append(_write_lut(anchor.lut, path, anchor_label(index, len(self.anchors)), bits))
                 text = yaml.safe_dump(self.to_document(written), sort_keys=False, allow_unicode=True)
                 write_bytes_atomic(path, text.encode("utf-8"))
             except (OSError, LutError) as error:
@@ -260,7 +260,8 @@ def _anchor_problems(intensities: list[float], sizes: list[int]) -> list[str]:
     return problems
 
 
-def _anchor_label(index: int, count: int) -> str:
+def anchor_label(index: int, count: int) -> str:
+    """The name of anchor `index` of `count` in file names: dark and light for two anchors, else anchorK."""
     if count == 2:
         return ("dark", "light")[index]
     return f"anchor{index}"

@@ -177,7 +177,7 @@ FOLDER_CASES = [
     FolderCase("export-not-png", replace_texture("strip16", 8, lambda r: b"GIF89a"), "not a readable RGB PNG"),
     FolderCase("export-grey", replace_texture("strip16", 8, lambda r: png(np.zeros((16, 256), np.uint8))),
                "not a readable RGB PNG"),
-    FolderCase("cube-garbage", file_edit("presets/copper/luts/anchor0.cube", b"LUT_3D_SIZE banana\n"),
+    FolderCase("cube-garbage", file_edit("presets/copper/luts/copper.dark.cube", b"LUT_3D_SIZE banana\n"),
                "not a readable .cube"),
     FolderCase("thumbnail-not-an-image", file_edit("presets/copper/thumbnail.png", b"nope"), "not a readable image"),
 ]

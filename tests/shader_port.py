@@ -31,7 +31,7 @@ def mix(a: np.ndarray, b: np.ndarray, t: np.ndarray | np.float32) -> np.ndarray:
 
 
 def lookup(lut: np.ndarray, uv_lower: tuple, uv_upper: tuple, blue_fraction: np.ndarray) -> np.ndarray:
-    return mix(texture(lut, *uv_lower), texture(lut, *uv_upper), blue_fraction[..., None])
+    return mix(texture(lut, *uv_lower), texture(lut, *uv_upper), blue_fraction[..., None])  # textureLod(lut, uv, 0.0)
 
 
 def hair_lut_frag(frame: np.ndarray, mask: np.ndarray, lut_low: np.ndarray, lut_high: np.ndarray,

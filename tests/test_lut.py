@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from studio.errors import LutError
 from studio.look import Look, bake
-from studio.lut import LUT3D, LUT_SIZES, from_strip, to_strip
+from studio.lut import LUT3D, LUT_SIZES, from_strip, to_strip, trilinear
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -447,7 +447,9 @@ BAD_FILES: dict[str, tuple[str, str | bytes | np.ndarray | None]] = {
     "rgba": ("rgba.png", np.zeros((17, 289, 4), np.uint8)),
     "garbage-cube": ("bad.cube", "hello world\nnot a lut\n"),
     "short-cube": ("short.cube", "LUT_3D_SIZE 17\n0 0 0\n1 1 1\n"),
-    "size-2-cube": ("two.cube", "LUT_3D_SIZE 2\n" + "0 0 0\n" * 8),
+    "infinite-cube": ("inf.cube", "LUT_3D_SIZE 2\n" + "0 0 0\n" * 7 + "inf 1 1\n"),
+    "size-1-cube": ("one.cube", "LUT_3D_SIZE 1\n0 0 0\n"),
+    "four-number-input-range": ("range.cube", "LUT_3D_SIZE 2\nLUT_3D_INPUT_RANGE 0 1 0 1\n" + "0 0 0\n" * 8),
     "1d-cube": ("oned.cube", "LUT_1D_SIZE 3\n0 0 0\n0.5 0.5 0.5\n1 1 1\n"),
     "unknown-suffix": ("look.jpg", b"\xff\xd8"),
     "no-suffix": ("look", b"x"),
@@ -538,3 +540,28 @@ def test_successful_write_replaces_file_and_leaves_no_temp(existing_png):
     assert path.read_bytes() != before
     assert sorted(os.listdir(path.parent)) == ["keep.png"]
     assert np.abs(LUT3D.read(path).table - new.table).max() <= 1e-4
+
+
+@pytest.mark.parametrize("size", [2, 16, 32, 64])
+def test_cube_files_of_any_size_are_resampled_onto_a_supported_grid(tmp_path, size):
+    """32- and 64-point .cube files (Photoshop, OpenColorIO) read as 33 and 65 points with the same lookup."""
+    from studio.colour_science import colour_science
+
+    colour = colour_science()
+    rng = np.random.default_rng(size)
+    table = np.clip(colour.LUT3D.linear_table(size) ** 1.3 + rng.normal(0, 0.01, (size, size, size, 3)), 0, 1)
+    path = tmp_path / f"n{size}.cube"
+    colour.write_LUT(colour.LUT3D(table=table), str(path))
+    lut = LUT3D.read(path)
+    assert lut.size == {2: 17, 16: 17, 32: 33, 64: 65}[size]
+    points = rng.random((500, 3))
+    np.testing.assert_allclose(trilinear(lut.table, points), trilinear(table, points), atol=0.02)
+    corners = LUT3D.identity(lut.size).table.reshape(-1, 3)
+    np.testing.assert_allclose(lut.table.reshape(-1, 3), trilinear(table, corners), atol=1e-6)
+
+
+def test_a_cube_with_a_byte_order_mark_reads(tmp_path):
+    LUT3D.identity(17).write(tmp_path / "plain.cube")
+    marked = tmp_path / "bom.cube"
+    marked.write_bytes(b"\xef\xbb\xbf" + (tmp_path / "plain.cube").read_bytes())
+    assert LUT3D.read(marked) == LUT3D.identity(17)

@@ -294,3 +294,25 @@ def test_names_judged_safe_stay_inside_the_pack(name):
     if name_problem(name) is None:
         root = Path("/pack-root")
         assert Path(os.path.normpath(root / name)).is_relative_to(root) and ".." not in name.split("/")
+
+
+def test_cube_files_are_named_and_titled_per_preset_and_anchor(tmp_path):
+    """Resolve and Premiere read .cube files from one folder: names and TITLEs must not collide."""
+    presets = make_presets(tmp_path / "presets", names=("Copper", "Ash"))
+    image, mask = test_image()
+    manifest = build_pack(presets, tmp_path / "pack", image, mask, name="x")
+    cubes = [a["cube"] for p in manifest["presets"] for a in p["anchors"]]
+    assert [Path(c).name for c in cubes] == ["copper.dark.cube", "copper.light.cube", "ash.dark.cube",
+                                             "ash.light.cube"]
+    titles = [next(line for line in (tmp_path / "pack" / c).read_text().splitlines() if line.startswith("TITLE"))
+              for c in cubes]
+    assert titles == ['TITLE "Copper (dark)"', 'TITLE "Copper (light)"', 'TITLE "Ash (dark)"', 'TITLE "Ash (light)"']
+
+
+def test_a_cube_title_with_quotes_and_line_breaks_stays_one_quoted_string(tmp_path):
+    from studio.lut import LUT3D
+
+    LUT3D.identity(17).write(tmp_path / "t.cube", title='Rose "Gold"\nTITLE "x"')
+    lines = (tmp_path / "t.cube").read_text().splitlines()
+    assert [line for line in lines if line.startswith("TITLE")] == ["TITLE \"Rose 'Gold' TITLE 'x'\""]
+    assert LUT3D.read(tmp_path / "t.cube") == LUT3D.identity(17)

@@ -91,3 +91,27 @@ def test_shader_declares_what_the_readme_documents():
     for name in [*uniforms, "v_uv", "o_color"]:
         assert f"`{name}`" in readme
     assert "precision highp sampler2D;" in source  # lowp samplers would quantise the LUT to 8 bits or worse
+
+
+def test_the_shader_reads_the_luts_at_mipmap_level_zero():
+    """Engines often mipmap textures by default; `texture()` would then sample a blurred LUT level."""
+    source = shader_source()
+    assert "textureLod(lut, uvLower, 0.0)" in source and "textureLod(lut, uvUpper, 0.0)" in source
+    assert "texture(lut" not in source
+
+
+def test_the_shader_compiles_as_glsl_es_300(tmp_path):
+    """Khronos' reference front end (glslang, installed by .ci/run) accepts the shader as GLSL ES 3.00."""
+    import os
+    import shutil
+    import subprocess
+
+    validator = shutil.which("glslangValidator")
+    if validator is None:
+        if os.environ.get("CI"):
+            pytest.fail("glslangValidator is missing: .ci/run installs it (apt-get install glslang-tools)")
+        pytest.skip("glslangValidator not installed (apt-get install glslang-tools)")
+    shader = tmp_path / "hair_lut.frag"
+    shader.write_text(shader_source(), "utf-8")
+    result = subprocess.run([validator, str(shader)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

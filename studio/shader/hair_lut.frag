@@ -20,8 +20,11 @@ out vec4 o_color;
 // Trilinear lookup in a strip: hardware bilinear filtering inside the two blue slices around the colour
 // (red and green), then a lerp between the slices. Texel centres: grid point (r, g) of slice b sits at
 // x = r + 0.5 + N*b, y = g + 0.5, so an exact grid colour reads exactly one texel, never the next slice.
+// textureLod(..., 0.0) reads the full-resolution LUT even where the engine built mipmaps for it (many do by
+// default): texture() would pick a blurred level from the strip's screen-space derivatives, which jump
+// between neighbouring pixels whose colours fall into different slices.
 vec3 lookup(sampler2D lut, vec2 uvLower, vec2 uvUpper, float blueFraction) {
-    return mix(texture(lut, uvLower).rgb, texture(lut, uvUpper).rgb, blueFraction);
+    return mix(textureLod(lut, uvLower, 0.0).rgb, textureLod(lut, uvUpper, 0.0).rgb, blueFraction);
 }
 
 void main() {
