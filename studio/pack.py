@@ -2,6 +2,7 @@
 
 A pack is a zip archive (or a folder) holding
 
+    README.md                          for app developers: which file suits which engine, texture settings, how t is computed
     pack.yaml                          manifest (studio/schemas/pack.schema.json): presets, exports, files + SHA-256
     schemas/{preset,pack}.schema.json  so apps in other languages can validate too
     shader/hair_lut.frag, README.md    GLSL ES 3.0 shader that samples the PNG strips like the runtime
@@ -173,7 +174,8 @@ def thumbnail(preset: Preset, image: np.ndarray, mask: np.ndarray, width: int = 
 
 def _stage_package_files(root: Path, name: str, version: str, presets: list[dict]) -> dict[str, object]:
     package = resources.files("studio")
-    shipped = {"shader/hair_lut.frag": "shader/hair_lut.frag", "shader/README.md": "shader/README.md",
+    shipped = {"README.md": "shader/PACK_README.md",
+               "shader/hair_lut.frag": "shader/hair_lut.frag", "shader/README.md": "shader/README.md",
                "schemas/preset.schema.json": "schemas/preset.schema.json",
                "schemas/pack.schema.json": "schemas/pack.schema.json"}
     for target, source in shipped.items():

@@ -316,3 +316,11 @@ def test_a_cube_title_with_quotes_and_line_breaks_stays_one_quoted_string(tmp_pa
     lines = (tmp_path / "t.cube").read_text().splitlines()
     assert [line for line in lines if line.startswith("TITLE")] == ["TITLE \"Rose 'Gold' TITLE 'x'\""]
     assert LUT3D.read(tmp_path / "t.cube") == LUT3D.identity(17)
+
+
+def test_every_pack_carries_a_readme_for_app_developers(good_pack):
+    _, folder = good_pack
+    readme = (folder / "README.md").read_text("utf-8")
+    for needed in ("Linear, not sRGB", "No mipmaps", "Clamp to edge", "bilinear", "trilinear", "Rec.709", ".cube"):
+        assert needed in readme
+    assert "README.md" in {entry["path"] for entry in yaml.safe_load((folder / "pack.yaml").read_text())["files"]}
