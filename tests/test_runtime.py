@@ -159,8 +159,9 @@ def test_identity_anchors_move_hair_by_at_most_a_level_and_nothing_else():
 
 def test_runtime_imports_neither_the_gui_nor_the_model_runtime_nor_colour_science():
     code = (  # colour-science takes about a second to import and only baking looks needs it
-        "import sys, studio.runtime, studio.lut, studio.preset; "
+        "import sys, studio.runtime, studio.lut, studio.preset, studio.pipeline; "
         "studio.runtime.Recolorizer.from_file('lut_presets/copper.yaml'); "
+        "studio.pipeline.HairPipeline.create('lut_presets/copper.yaml'); "
         "bad = [m for m in ('dearpygui', 'onnxruntime', 'colour') if m in sys.modules]; "
         "sys.exit(f'imported {bad}' if bad else 0)"
     )

@@ -17,6 +17,7 @@ import numpy as np
 from studio.app.preview import compose_preview, to_texture
 from studio.app.response import ResponseRamp, middle_tone_hair, response_ramp
 from studio.app.state import Recipe, preset_from_recipe, recipe_luts
+from studio.color import MASK_THRESHOLD
 from studio.errors import StudioError
 from studio.lut import LUT3D
 from studio.runtime import Recolorizer
@@ -315,7 +316,8 @@ class PreviewWorker:
         texture = to_texture(picture)
         timings = {"capture": frame.capture_ms, "segment": segment_ms, "recolour": recolour_ms,
                    "display": (time.perf_counter() - start) * 1000.0}
-        showing = recolorizer is not None and mask is not None
+        # A frame without hair has no intensity of its own (the runtime keeps the last one for the blend).
+        showing = recolorizer is not None and mask is not None and bool(np.any(mask >= MASK_THRESHOLD))
         self.results.put(PreviewResult(texture, frame.index, frame.pixels.shape[:2], mask,
                                        recolorizer.intensity if showing else None,
                                        recolorizer.t if showing else None, timings, version))

@@ -334,3 +334,29 @@ def test_preview_pictures_and_stats() -> None:
     for item in range(5):
         queue.put(item)
     assert queue.dropped == 3 and queue.get(0) == 3 and queue.get(0) == 4 and queue.get(0) is None
+
+
+def test_a_frame_without_hair_shows_no_intensity_instead_of_the_last_one(pair: dict[str, Path]) -> None:
+    studio = _loaded(pair)
+    reference = studio.document.light.reference
+    frames: DropQueue[Frame] = DropQueue(2)
+    masks = iter([reference.mask, np.zeros_like(reference.mask)])
+    settings = PreviewSettings(recolorizer=bake_recipe(studio.recipe()).recolorizer, size=(64, 64))
+
+    class TwoMasks:
+        def track(self, frame: np.ndarray) -> np.ndarray:
+            return next(masks)
+
+        def reset(self) -> None:
+            pass
+
+    segmenter = TwoMasks()
+    worker = PreviewWorker(frames, lambda: segmenter, settings)
+    try:
+        frames.put(Frame(reference.image, 0, 1.0))
+        assert _next_result(worker).intensity is not None
+        frames.put(Frame(reference.image, 1, 1.0))
+        empty = _next_result(worker)
+        assert empty.frame_index == 1 and empty.intensity is None and empty.t is None
+    finally:
+        worker.stop()
