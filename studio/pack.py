@@ -2,7 +2,8 @@
 
 A pack is a zip archive (or a folder) holding
 
-    README.md                          for app developers: which file suits which engine, texture settings, how t is computed
+    README.md                          for app developers: which file suits which engine, texture
+                                       settings, how t is computed
     pack.yaml                          manifest (studio/schemas/pack.schema.json): presets, exports, files + SHA-256
     schemas/{preset,pack}.schema.json  so apps in other languages can validate too
     shader/hair_lut.frag, README.md    GLSL ES 3.0 shader that samples the PNG strips like the runtime

@@ -23,10 +23,10 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
-from collections.abc import Iterator
 from pathlib import Path
 
 import yaml

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.bake import bake_anchors
 from studio.color import MASK_THRESHOLD, hair_intensity
 from studio.errors import PresetError, StudioError
 from studio.images import read_mask, read_rgb
-from studio.bake import bake_anchors
 from studio.look import Look
 from studio.lut import LUT3D
 from studio.pack import build_pack
@@ -142,7 +142,7 @@ class Recipe:
         if self.dark is None or self.light is None:
             return False
         intensities = [part[0] for _, part in self.anchors()]
-        return all(low < high for low, high in zip(intensities, intensities[1:]))
+        return all(low < high for low, high in zip(intensities, intensities[1:], strict=False))
 
 
 @functools.lru_cache(maxsize=64)

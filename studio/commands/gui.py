@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="hair mask for a still-image source (default: masks/<stem>.png or <stem>_mask.png beside it, "
                      "else the segmenter)")
     for role in ("light", "dark", "middle"):
-        gui.add_argument(f"--{role}", type=Path, metavar="IMG", help=f"{role} reference photo" + (" (optional: a third anchor between dark and light)" if role == "middle" else ""))
+        optional = " (optional: a third anchor between dark and light)" if role == "middle" else ""
+        gui.add_argument(f"--{role}", type=Path, metavar="IMG", help=f"{role} reference photo{optional}")
         gui.add_argument(f"--{role}-mask", type=Path, metavar="MASK",
                          help=f"hair mask of the {role} reference (default: a mask file beside it, else the segmenter)")
     gui.add_argument("--preset", type=Path, metavar="P", help="preset YAML to open")
