@@ -11,7 +11,27 @@ MAX_DEPTH = 32
 """Deepest nesting of mappings and sequences accepted; presets and manifests need about 5."""
 
 # libyaml when present: the same safe subset, far faster on large or deeply nested input.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a mapping that repeats a key (PyYAML keeps the last, other parsers differ)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: the base constructor reports it
+                break
+            if duplicate:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+_LOADER = _StrictLoader
 
 
 def read_yaml(path: Path, max_bytes: int) -> tuple[object, str | None]:
@@ -41,12 +61,35 @@ def read_yaml(path: Path, max_bytes: int) -> tuple[object, str | None]:
         return None, f"cannot read ({error.strerror or error})"
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         return None, f"malformed YAML: {' '.join(str(error).split())}"
+    except (ValueError, TypeError, IndexError, AttributeError, OverflowError) as error:
+        # PyYAML's constructors raise these for tags with bad values (`!!float abc`, `!!timestamp junk`).
+        return None, f"malformed YAML: a value does not fit its tag ({type(error).__name__}: {error})"
     except RecursionError:
         return None, "malformed YAML: nested too deeply"
 
 
 def schema_problems(document: object, schema: dict, limit: int = 20) -> list[str]:
-    """'where: message' for each way `document` breaks the JSON Schema (draft 2020-12), at most `limit`."""
+    """'where: message' for each way `document` breaks the JSON Schema (draft 2020-12), at most `limit`, and
+    for every string holding a control character (a NUL, a line break): names, ids and file names are one
+    line of text, and Python's `$` in the schema's patterns would let a trailing newline through."""
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
-    return [f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}" for e in errors[:limit]]
+    problems = [f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}" for e in errors[:limit]]
+    problems += [f"{where or '(top level)'}: {text!r} holds a control character" for where, text in _strings(document)
+                 if any(ord(c) < 32 or ord(c) == 127 for c in text)]
+    return problems[:limit]
+
+
+def _strings(document: object, where: str = "") -> list[tuple[str, str]]:
+    """(dotted path, value) of every string in a parsed document, keys included."""
+    if isinstance(document, str):
+        return [(where, document)]
+    found: list[tuple[str, str]] = []
+    if isinstance(document, dict):
+        for key, value in document.items():
+            path = f"{where}.{key}" if where else str(key)
+            found += _strings(key, path) + _strings(value, path)
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            found += _strings(value, f"{where}.{index}" if where else str(index))
+    return found

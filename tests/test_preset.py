@@ -665,3 +665,19 @@ def test_concurrent_saves_to_one_preset_leave_a_complete_preset(tmp_path: Path):
     assert loaded.anchors[0].look in {preset.anchors[0].look for preset in presets}
     on_disk = {p.name for p in tmp_path.iterdir()}
     assert on_disk == {path.name, *loaded.lut_files}, "stale LUTs or staging files left behind"
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda text: text + "name: Again\n", "duplicate key 'name'"),
+    (lambda text: text.replace("lut_size: 17", "lut_size: !!float abc"), "does not fit its tag"),
+    (lambda text: text.replace("lut_size: 17", "lut_size: !!float"), "does not fit its tag"),
+    (lambda text: text.replace("lut_size: 17", "lut_size: !!timestamp junk"), "does not fit its tag"),
+    (lambda text: text.replace("id: copper-test", 'id: "copper-test\\n"'), "control character"),
+    (lambda text: text.replace("name: Copper Test", 'name: "Copper\\0Test"'), "control character"),
+])
+def test_hostile_yaml_is_a_clear_problem_not_a_crash(saved: Path, edit, message):
+    saved.write_text(edit(saved.read_text()))
+    problems = validate(saved)
+    assert problems and any(message in problem for problem in problems), problems
+    with pytest.raises(PresetError, match=re.escape(str(saved.name))):
+        load_preset(saved)
