@@ -7,6 +7,7 @@ Layout, defined once here: `table[r, g, b]` is the output sRGB triple (float32 i
 
 from __future__ import annotations
 
+import stat
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,8 +94,13 @@ class LUT3D:
         suffix = path.suffix.lower()
         if suffix not in (".png", ".cube"):
             raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
-        if not path.is_file():
+        if not path.exists():
             raise LutError("LUT file not found", path)
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise LutError("not a regular file", path)
+        limit = MAX_CUBE_BYTES if suffix == ".cube" else MAX_PNG_BYTES
+        if path.stat().st_size > limit:
+            raise LutError(f"the file is larger than {limit >> 20} MB, more than a LUT can be", path)
         try:
             return _read_png(path) if suffix == ".png" else _read_cube(path)
         except LutError as error:
@@ -156,7 +162,18 @@ def check_blend(size: int, other_size: int, t: float) -> None:
         raise LutError(f"blend weight t must lie in [0, 1], got {t}")
 
 
+MAX_PNG_BYTES = 64 << 20  # a 65-point 16-bit strip is 1.6 MB uncompressed
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
 def _read_png(path: Path) -> LUT3D:
+    with path.open("rb") as stream:
+        header = stream.read(24)
+    if len(header) < 24 or not header.startswith(_PNG_SIGNATURE) or header[12:16] != b"IHDR":
+        raise LutError("not a readable PNG image: it does not start like a PNG (another format renamed, or damaged)")
+    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+    if height not in LUT_SIZES or width != height * height:  # checked before decoding: no pixel bombs
+        raise LutError(f"a PNG LUT strip must be N*N wide and N high with N in {LUT_SIZES}, got {width}x{height}")
     pixels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if pixels is None:
         raise LutError("not a readable PNG image")
@@ -181,8 +198,6 @@ def _read_cube(path: Path) -> LUT3D:
     OpenColorIO become 33 and 65 points, which reproduce their trilinear lookup within float rounding at the
     original grid points. A UTF-8 byte-order mark is ignored."""
     colour = colour_science()
-    if path.stat().st_size > MAX_CUBE_BYTES:
-        raise LutError(f"the file is larger than {MAX_CUBE_BYTES >> 20} MB, more than a .cube LUT can be")
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     with tempfile.TemporaryDirectory() as folder:
         clean = Path(folder) / "lut.cube"

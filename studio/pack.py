@@ -19,7 +19,6 @@ anything; validation then checks the manifest, the checksums and every preset, L
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import shutil
@@ -36,12 +35,13 @@ from tqdm import tqdm
 
 from studio import __version__
 from studio.atomic import write_bytes_atomic
+from studio.digest import sha256_file
 from studio.errors import LutError, StudioError
 from studio.images import write_image
 from studio.layouts import LAYOUTS, quantise, write_png
 from studio.lut import LUT3D
 from studio.pack_archive import PackError, PackLimits, extract_pack, name_problem, write_zip
-from studio.preset import MAX_PRESET_BYTES, Preset, anchor_label, load_preset, sha256_file, validate
+from studio.preset import MAX_PRESET_BYTES, Preset, anchor_label, load_preset, validate
 from studio.sheet import recolor_panels
 from studio.yamlio import read_yaml, schema_problems
 
@@ -275,7 +275,7 @@ def _checksum_problems(root: Path, files: dict[str, int], entries: list[dict]) -
             problems.append(f"{MANIFEST}: {path}: listed twice under files")
         elif path not in files:
             problems.append(f"{path}: listed in {MANIFEST} but missing from the pack")
-        elif files[path] != entry["bytes"] or hashlib.sha256((root / path).read_bytes()).hexdigest() != entry["sha256"]:
+        elif files[path] != entry["bytes"] or sha256_file(root / path) != entry["sha256"]:
             problems.append(f"{path}: size or SHA-256 does not match {MANIFEST} (file changed or corrupt)")
         seen.add(path)
     problems += [f"{path}: in the pack but not listed in {MANIFEST}" for path in files

@@ -17,7 +17,6 @@ preset or the new one, never a mix.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import math
 import os
@@ -34,6 +33,7 @@ import yaml
 from studio.atomic import atomic_path, write_bytes_atomic
 from studio.bake import bake_anchors
 from studio.color import INTENSITY_METRIC
+from studio.digest import sha256_file
 from studio.errors import LutError, PresetError
 from studio.look import Look
 from studio.lut import LUT3D
@@ -154,11 +154,6 @@ def preset_schema() -> dict[str, object]:
     return json.loads(resources.files("studio.schemas").joinpath("preset.schema.json").read_text("utf-8"))
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _check(path: Path) -> tuple[Preset | None, list[str]]:
     document, problems = _read_document(path)
     if document is None:
@@ -220,10 +215,10 @@ def _read_anchor(folder: Path, index: int, item: object, lut_size: object) -> tu
     try:
         if not lut_path.is_file():
             return None, [*problems, f"{where}.lut: LUT file {lut_name!r} not found beside the preset"]
+        lut = LUT3D.read(lut_path)  # first: it bounds the file's size before anything reads it whole
         expected = item.get("sha256")
         if isinstance(expected, str) and sha256_file(lut_path) != expected:
             problems.append(f"{where}.lut: {lut_name!r} does not match its sha256 (file changed or corrupt)")
-        lut = LUT3D.read(lut_path)
     except LutError as error:
         return None, [*problems, f"{where}.lut: {lut_name!r}: {error.problem}"]
     except OSError as error:  # e.g. a name longer than the file system allows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import jsonschema
@@ -41,6 +42,8 @@ def read_yaml(path: Path, max_bytes: int) -> tuple[object, str | None]:
     which can expand a few hundred bytes into gigabytes ("billion laughs").
     """
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a device or a named pipe would never end, or never start
+            return None, "not a regular file"
         if path.stat().st_size > max_bytes:
             return None, f"file is larger than {max_bytes} bytes"
         text = path.read_text("utf-8")

@@ -15,9 +15,9 @@ import cv2
 import numpy as np
 import yaml
 
+from studio.digest import sha256_file
 from studio.pack import MANIFEST
 from studio.pack_archive import PackLimits
-from studio.preset import sha256_file
 
 PRESET = "presets/copper/copper.yaml"
 NOISE = np.random.default_rng(0).bytes(1 << 20).hex()  # incompressible filler, so size limits fire, not ratio

@@ -565,3 +565,38 @@ def test_a_cube_with_a_byte_order_mark_reads(tmp_path):
     marked = tmp_path / "bom.cube"
     marked.write_bytes(b"\xef\xbb\xbf" + (tmp_path / "plain.cube").read_bytes())
     assert LUT3D.read(marked) == LUT3D.identity(17)
+
+
+def test_hostile_lut_files_are_refused_before_they_are_decoded_or_read_whole(tmp_path):
+    jpeg = tmp_path / "photo.png"
+    assert cv2.imwrite(str(tmp_path / "real.jpg"), np.zeros((17, 289, 3), np.uint8))
+    jpeg.write_bytes((tmp_path / "real.jpg").read_bytes())
+    with pytest.raises(LutError, match="does not start like a PNG"):
+        LUT3D.read(jpeg)
+    bomb = tmp_path / "bomb.png"  # a header declaring 65535 x 65535 pixels, and nothing else
+    side = (65535).to_bytes(4, "big")
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + side * 2 + b"\x08\x02\x00\x00\x00")
+    with pytest.raises(LutError, match="65535x65535"):
+        LUT3D.read(bomb)
+    sparse = tmp_path / "sparse.png"
+    with sparse.open("wb") as stream:
+        stream.truncate(6 << 30)  # 6 GiB of holes
+    with pytest.raises(LutError, match="larger than"):
+        LUT3D.read(sparse)
+    link = tmp_path / "zero.png"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(LutError, match="not a regular file"):
+        LUT3D.read(link)
+
+
+def test_a_preset_that_is_a_pipe_or_a_device_is_refused_without_blocking(tmp_path):
+    import os
+
+    from studio.preset import validate
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    assert validate(pipe) == ["not a regular file"]
+    device = tmp_path / "zero.yaml"
+    device.symlink_to("/dev/zero")
+    assert validate(device) == ["not a regular file"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
+from studio.digest import sha256_file
 from studio.segmentation.manifest import load_manifest, models_dir, onnx_path, tflite_path
 
 
@@ -78,19 +78,16 @@ def _info(args: argparse.Namespace) -> int:
     print(f"folder:     {models_dir()}")
     tflite, onnx_file = tflite_path(), onnx_path()
     if tflite.is_file():
-        digest = _sha256(tflite)
+        digest = sha256_file(tflite)
         verdict = "verified" if digest == manifest.sha256 else "DOES NOT MATCH the manifest"
         print(f"tflite:     {tflite} ({tflite.stat().st_size} bytes, SHA-256 {digest}, {verdict})")
     else:
         print(f"tflite:     {tflite} (missing: run `hair-studio models fetch`)")
     if onnx_file.is_file():
-        print(f"onnx:       {onnx_file} ({onnx_file.stat().st_size} bytes, SHA-256 {_sha256(onnx_file)})")
+        print(f"onnx:       {onnx_file} ({onnx_file.stat().st_size} bytes, SHA-256 {sha256_file(onnx_file)})")
     else:
         print(f"onnx:       {onnx_file} (missing: run `hair-studio models fetch`)")
     print(f"providers:  {', '.join(available_providers())} (listed by onnxruntime)")
     print(f"would use:  {preferred_providers()[0]}")
     return 0
 
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -15,7 +15,6 @@ Transpose at each end; everything between runs in ONNX's native NCHW. Op by op:
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from studio.atomic import atomic_path
+from studio.digest import sha256_file
 from studio.segmentation.errors import ModelError
 from studio.segmentation.tflite_reader import Operator, TfliteGraph, read_tflite
 
@@ -44,7 +44,7 @@ def convert_tflite_to_onnx(tflite_path: str | Path, onnx_path: str | Path) -> No
     """
     tflite_path, onnx_path = Path(tflite_path), Path(onnx_path)
     graph = read_tflite(tflite_path)
-    model = build_onnx(graph, name=tflite_path.stem, source_sha256=_sha256(tflite_path), source=tflite_path)
+    model = build_onnx(graph, name=tflite_path.stem, source_sha256=sha256_file(tflite_path), source=tflite_path)
     try:
         with atomic_path(onnx_path) as temp:
             temp.write_bytes(model.SerializeToString())
@@ -329,6 +329,3 @@ def _check_shapes(model: onnx.ModelProto, graph: TfliteGraph, names: dict[int, s
         if len(nhwc) == 4 and name in shapes and shapes[name] != tuple(nhwc[i] for i in _TO_NCHW):
             raise ModelError(f"converted tensor {name!r} has shape {shapes[name]}, the model says NHWC {nhwc}", source)
 
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -18,6 +18,7 @@ from typing import BinaryIO
 from tqdm import tqdm
 
 from studio.atomic import atomic_path
+from studio.digest import sha256_file
 from studio.segmentation.convert import convert_tflite_to_onnx
 from studio.segmentation.errors import ModelError
 from studio.segmentation.manifest import ModelManifest, load_manifest, models_dir
@@ -61,7 +62,7 @@ def install_model(source: str | Path, dest_dir: str | Path | None = None) -> Pat
     if not source.is_file():
         raise ModelError("no such file" if not source.exists() else "not a file", source)
     try:
-        size, digest = source.stat().st_size, _file_sha256(source)
+        size, digest = source.stat().st_size, sha256_file(source)
     except OSError as error:
         raise ModelError(f"cannot read the model: {error.strerror or error}", source) from None
     _verify(size, digest, manifest, what="this file", path=source)
@@ -72,7 +73,7 @@ def install_model(source: str | Path, dest_dir: str | Path | None = None) -> Pat
             with atomic_path(target) as temp:
                 shutil.copyfile(source, temp)
                 # Hash the copy, not only the original: the bytes that are kept are the ones vouched for.
-                _verify(temp.stat().st_size, _file_sha256(temp), manifest, what="the copy", path=target)
+                _verify(temp.stat().st_size, sha256_file(temp), manifest, what="the copy", path=target)
         except OSError as error:
             raise ModelError(f"cannot copy the model: {error.strerror or error}", target) from None
     return _convert(target, folder, manifest)
@@ -95,7 +96,7 @@ def _convert(tflite: Path, folder: Path, manifest: ModelManifest) -> Path:
 
 def _already_verified(path: Path, manifest: ModelManifest) -> bool:
     try:
-        return path.stat().st_size == manifest.size and _file_sha256(path) == manifest.sha256
+        return path.stat().st_size == manifest.size and sha256_file(path) == manifest.sha256
     except OSError:
         return False
 
@@ -162,10 +163,3 @@ def _verify(size: int, digest: str, manifest: ModelManifest, what: str, path: Pa
         return
     raise ModelError(problem, path)
 
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
