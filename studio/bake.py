@@ -95,28 +95,24 @@ def _premultiplied_ramps(intensities: np.ndarray, looks: list[Look]) -> list[np.
     ramp = lightness_ramp()
     references = np.asarray(reference_lightness(intensities))
     targets = np.array([target_oklab(look) for look in looks])
-    own = [look.strength * look_response(ramp, ref, target, look.texture, look.shine)
-           for ref, target, look in zip(references, targets, looks, strict=True)]
     segments = [_solve_segment(intensities[k:k + 2], references[k:k + 2], targets[k:k + 2], looks[k:k + 2])
                 for k in range(len(looks) - 1)]
-    count = len(looks)
-    ramps: list[np.ndarray] = [np.empty((ramp.size, 3)) for _ in looks]
-    for anchor in range(count):
-        # Below the lowest reference the lowest anchor keeps its own look; above the highest, the highest.
-        below, above = ramp < references[0], ramp > references[-1]
-        ramps[anchor][below] = own[0][below] if anchor == 0 else np.nan
-        ramps[anchor][above] = own[-1][above] if anchor == count - 1 else np.nan
-        for k, (lightness, lower, upper, _) in enumerate(segments):
-            inside = (ramp >= references[k]) & (ramp <= references[k + 1])
-            if anchor in (k, k + 1):
-                values = lower if anchor == k else upper
-                ramps[anchor][inside] = _interp_rows(ramp[inside], lightness, values)
+    ramps = [np.full((ramp.size, 3), np.nan) for _ in looks]
+    # Beyond the outermost references the end anchors keep their own looks.
+    for end, region in ((0, ramp < references[0]), (-1, ramp > references[-1])):
+        look = looks[end]
+        ramps[end][region] = look.strength * look_response(ramp[region], references[end], targets[end], look.texture,
+                                                           look.shine)
+    for k, (lightness, lower, upper, _) in enumerate(segments):
+        inside = (ramp >= references[k]) & (ramp <= references[k + 1])
+        ramps[k][inside] = _interp_rows(ramp[inside], lightness, lower)
+        ramps[k + 1][inside] = _interp_rows(ramp[inside], lightness, upper)
     # Outside its own segments an anchor runs parallel to its neighbour: the segment's D held at its end.
-    for anchor in range(count - 2, -1, -1):  # above: from the top anchor down
+    for anchor in range(len(looks) - 2, -1, -1):  # above: from the top anchor down
         gap = segments[anchor][3][-1]
         region = ramp > references[anchor + 1]
         ramps[anchor][region] = ramps[anchor + 1][region] - gap
-    for anchor in range(1, count):  # below: from the bottom anchor up
+    for anchor in range(1, len(looks)):  # below: from the bottom anchor up
         gap = segments[anchor - 1][3][0]
         region = ramp < references[anchor - 1]
         ramps[anchor][region] = ramps[anchor - 1][region] + gap
