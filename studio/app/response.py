@@ -43,6 +43,8 @@ class ResponseRamp:
 
     def dips(self) -> list[tuple[float, float]]:
         """Intensity ranges, between the outermost anchors, where the chroma kept falls under CHROMA_WARNING."""
+        if len(self.anchors) < 2:
+            return []
         low, high = self.anchors[0], self.anchors[-1]
         inside = (self.intensities >= low) & (self.intensities <= high)
         dipping = np.concatenate([[False], inside & (self.chroma_kept < CHROMA_WARNING), [False]])

@@ -41,4 +41,4 @@ class ResponsePanel:
 
 
 _EMPTY = ResponseRamp(np.full((48, RAMP_WIDTH, 3), 40, np.uint8), np.linspace(0.0, 1.0, RAMP_WIDTH),
-                      np.full(RAMP_WIDTH, np.nan), (0.0, 1.0))
+                      np.full(RAMP_WIDTH, np.nan), ())  # no preset yet: no ticks

@@ -207,7 +207,7 @@ class LookBaker:
 
 
 def bake_recipe(recipe: Recipe) -> Baked:
-    """Each role's LUT and, for an ordered recipe, a preview Recolorizer."""
+    """Each role's LUT and, for an ordered recipe, a preview Recolorizer and the response strip."""
     luts = recipe_luts(recipe)
     if not recipe.ordered:
         return Baked(recipe, luts, None)
