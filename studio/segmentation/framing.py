@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from studio.segmentation.errors import ModelError
+from studio.segmentation.resample import Rect, shrink
 
 CASCADE_FILE = "haarcascade_frontalface_alt2.xml"
 """Of OpenCV's frontal cascades, alt2 fires least on hair-only photos (at full size: 6% of Figaro1k against
@@ -65,6 +66,11 @@ class FramingOptions:
     hair_framed: float = 0.15
 
 
+NEAR_FACE_PIXELS = 24
+"""Width in pixels of the smallest face looked for when searching near a known face (the cascade's window is
+20 pixels)."""
+
+
 class FaceFinder:
     """The largest frontal face in an RGB frame, by OpenCV's Haar cascade."""
 
@@ -79,25 +85,45 @@ class FaceFinder:
         """The largest face in `frame` (uint8 HxWx3 RGB) at least `min_face` of its shorter side, else None.
 
         With `expected` (the face of a recent video frame), faces of 0.7x to 1.4x its width are looked for
-        first, which is several times faster; the full search follows only when none is found.
+        near it first, which is ten times faster; the full search follows only when none is found there.
         """
+        if expected is not None:
+            near = self._near(frame, expected)
+            if near is not None:
+                return near
         grey = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY)
         factor = min(1.0, self.options.detect_size / min(grey.shape))
-        if factor < 1.0:
+        if factor < 1.0:  # the cascade was tuned on INTER_AREA thumbnails
             grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         # No histogram equalisation: on a wide shot the background dominates the histogram and equalising
         # flattens the face (it cost 15% of the faces in the wide LFW case).
         smallest = max(20, int(self.options.min_face * min(grey.shape)))
-        faces = ()
-        if expected is not None:
-            low, high = int(0.7 * expected.w * factor), int(1.4 * expected.w * factor) + 1
-            faces = self._detect(grey, max(smallest, low), high)
-        if len(faces) == 0:
-            faces = self._detect(grey, smallest, 0)
+        faces = self._detect(grey, smallest, 0)
         if len(faces) == 0:
             return None
         x, y, w, h = max(faces, key=lambda face: face[2] * face[3])
         return Box(x / factor, y / factor, w / factor, h / factor)
+
+    def _near(self, frame: np.ndarray, expected: Box) -> Box | None:
+        """The largest face of 0.7x to 1.4x the `expected` face's width within one face width of it, searched
+        at the scale where the smallest such face is NEAR_FACE_PIXELS wide (1-3 ms at 720p against 29 ms
+        for the whole frame; on the project's clips it finds the face wherever the full search does)."""
+        margin = expected.w
+        left, top = max(0, int(expected.x - margin)), max(0, int(expected.y - margin))
+        right = min(frame.shape[1], int(expected.x + expected.w + margin) + 1)
+        bottom = min(frame.shape[0], int(expected.y + expected.h + margin) + 1)
+        smallest = 0.7 * expected.w
+        if smallest < self.options.min_face * min(frame.shape[:2]) or min(right - left, bottom - top) < smallest:
+            return None
+        scale = min(1.0, NEAR_FACE_PIXELS / smallest)
+        grey = cv2.cvtColor(np.ascontiguousarray(frame[top:bottom, left:right]), cv2.COLOR_RGB2GRAY)
+        grey = shrink(grey, (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale))))
+        low, high = int(smallest * scale), int(1.4 * expected.w * scale) + 1
+        faces = self._detect(grey, low, high)
+        if len(faces) == 0:
+            return None
+        x, y, w, h = max(faces, key=lambda face: face[2] * face[3])
+        return Box(left + x / scale, top + y / scale, w / scale, h / scale)
 
     def _detect(self, grey: np.ndarray, smallest: int, largest: int) -> Sequence[Sequence[int]]:
         """Haar detections (x, y, w, h) between `smallest` and `largest` pixels wide (0: no upper limit)."""
@@ -126,28 +152,29 @@ def head_box(face: Box, frame_shape: tuple[int, ...], options: FramingOptions | 
     return Box(x, y, w, h)
 
 
+def box_rect(box: Box | None, frame_shape: tuple[int, ...]) -> Rect:
+    """The pixels `crop` takes for `box` in a frame of `frame_shape` (H, W, ...): (left, top, right, bottom)."""
+    return box.pixels() if box is not None else (0, 0, frame_shape[1], frame_shape[0])
+
+
 def crop(image: np.ndarray, box: Box | None, size: tuple[int, int]) -> np.ndarray:
     """The part of `image` (HxW or HxWxC) inside `box` (None: all of it), stretched to `size` (width, height).
 
     An image already of that size is returned as it is, not copied."""
-    if box is not None:
-        left, top, right, bottom = box.pixels()
-        image = image[top:bottom, left:right]
-    if image.shape[1::-1] == tuple(size):
-        return image
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA if image.shape[1] > size[0] else cv2.INTER_LINEAR)
+    left, top, right, bottom = box_rect(box, image.shape)
+    return shrink(image[top:bottom, left:right], size)
 
 
 def paste(mask: np.ndarray, box: Box | None, frame_shape: tuple[int, ...]) -> np.ndarray:
-    """A float32 HxW frame mask with `mask` (the crop's) stretched back into `box` and zeros outside it."""
+    """A new float32 HxW frame mask with `mask` (the crop's) stretched back into `box` and zeros outside it."""
     height, width = frame_shape[:2]
     if box is None:
         same = mask.shape == (height, width)
-        return mask.astype(np.float32) if same else cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
+        return mask.astype(np.float32) if same else shrink(mask, (width, height))
     left, top, right, bottom = box.pixels()
-    out = np.zeros((height, width), dtype=np.float32)
-    out[top:bottom, left:right] = cv2.resize(mask, (right - left, bottom - top), interpolation=cv2.INTER_LINEAR)
-    return out
+    inside = cv2.resize(mask.astype(np.float32, copy=False), (right - left, bottom - top),
+                        interpolation=cv2.INTER_LINEAR)
+    return cv2.copyMakeBorder(inside, top, height - bottom, left, width - right, cv2.BORDER_CONSTANT, value=0.0)
 
 
 class SteadyBox:

@@ -4,13 +4,15 @@
 `combine_with_previous_ratio`): where the model is sure of a pixel the new value wins, where it hesitates the
 previous mask carries over, which removes most flicker. `SceneChange` spots cuts and sudden large changes, so
 the caller can drop the previous mask instead of letting it ghost over a new scene. Plain numpy, except for
-two OpenCV calls chosen for speed (a logarithm and a thumbnail resize).
+OpenCV's logarithm and a fast thumbnail (`resample.shrink`), chosen for speed.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from studio.segmentation.resample import shrink
 
 DEFAULT_RATIO = 0.9
 """MediaPipe's `combine_with_previous_ratio` for its live hair graph."""
@@ -101,7 +103,7 @@ class SceneChange:
         return self.last_change > self.threshold
 
     def _thumbnail(self, frame: np.ndarray) -> np.ndarray:
-        # Area averaging keeps sensor noise out of the change; OpenCV does it ~30x faster than numpy.
-        small = cv2.resize(np.asarray(frame), (self.thumbnail, self.thumbnail), interpolation=cv2.INTER_AREA)
+        # Area averaging keeps sensor noise out of the change.
+        small = shrink(np.asarray(frame), (self.thumbnail, self.thumbnail))
         grey = small.mean(axis=2, dtype=np.float32) if small.ndim == 3 else small.astype(np.float32)
         return grey / np.float32(255.0)

@@ -119,7 +119,7 @@ def test_segment_returns_a_float_mask_of_the_image_size() -> None:
 
 
 def test_track_feeds_the_previous_mask_and_blends_by_certainty() -> None:
-    segmenter, model = fake_segmenter(temporal_ratio=0.9, prior_weight=0.5, scene_change=1.0)  # no cut detection
+    segmenter, model = fake_segmenter(temporal_ratio=0.9, prior_weight=0.5, scene_change=1.0, segment_every=1)
     first = segmenter.track(frame_with_red(255))
     assert model.priors[0] is None and np.allclose(first, 1.0)
     second = segmenter.track(frame_with_red(128))  # p ~ 0.5: unsure, so the previous mask carries over
@@ -131,12 +131,39 @@ def test_track_feeds_the_previous_mask_and_blends_by_certainty() -> None:
 
 
 def test_track_drops_the_previous_mask_on_a_cut() -> None:
-    segmenter, model = fake_segmenter()
+    segmenter, model = fake_segmenter()  # the cut runs the model although it is a frame to carry the mask to
     segmenter.track(frame_with_red(255))
     cut = np.full((48, 64, 3), 250, np.uint8)
     cut[..., 0] = 128
     assert np.allclose(segmenter.track(cut), 128 / 255, atol=0.01)
     assert model.priors[1] is None
+
+
+def test_track_skips_the_model_between_frames_and_carries_the_mask_along_the_motion() -> None:
+    segmenter, model = fake_segmenter(segment_every=2, scene_change=1.0, temporal_ratio=0.0)
+    frames = [moving_square(offset) for offset in range(0, 12, 3)]
+    masks = [segmenter.track(frame) for frame in frames]
+    assert len(model.priors) == 2  # frames 0 and 2 ran the model; 1 and 3 carried its mask
+    truth = frames[3][..., 0] > 127
+    carried = masks[3] >= 0.5
+    assert np.mean(carried != truth) < 0.25 * np.mean((masks[2] >= 0.5) != truth)  # better than keeping it
+
+
+def test_track_with_segment_every_1_runs_the_model_on_every_frame() -> None:
+    segmenter, model = fake_segmenter(segment_every=1, scene_change=1.0)
+    for offset in range(0, 12, 3):
+        segmenter.track(moving_square(offset))
+    assert len(model.priors) == 4
+
+
+def moving_square(offset: int) -> np.ndarray:
+    """A textured 48x64 frame with a bright-red square (the fake model's 'hair') `offset` pixels to the right."""
+    rng = np.random.default_rng(7)
+    texture = rng.integers(0, 60, (48, 64 + 16), dtype=np.uint8)
+    frame = np.zeros((48, 64, 3), np.uint8)
+    frame[..., 1] = frame[..., 2] = texture[:, 16 - offset:80 - offset]  # the background moves with the square
+    frame[12:36, 10 + offset:34 + offset, 0] = 255
+    return frame
 
 
 def test_bad_images_and_options_are_rejected() -> None:
@@ -147,6 +174,8 @@ def test_bad_images_and_options_are_rejected() -> None:
         segmenter.track(np.zeros((8, 8, 3), np.float32))
     with pytest.raises(ValueError, match="temporal_ratio"):
         SegmenterOptions(temporal_ratio=2.0)
+    with pytest.raises(ValueError, match="segment_every"):
+        SegmenterOptions(segment_every=0)
 
 
 def test_context_manager_closes_the_model() -> None:
