@@ -12,6 +12,12 @@ from studio.color import hair_intensity
 from studio.lut_sampler import LutSampler
 from studio.preset import Preset, load_preset
 
+VISIBLE_MASK = 1.0 / 520.0
+"""Mask values below this change no pixel: a change of at most 255 levels times the mask (plus blendLinear's
+1e-5 relative error) stays under half a level and rounds away. The recolour is confined to the box where the
+mask reaches it (a segmenter's soft mask is a tiny positive number over all of its crop: recolouring only the
+hair's box halves the cost)."""
+
 
 class Recolorizer:
     """Apply a preset to video frames: `recolorizer(frame, mask) -> frame`.
@@ -74,10 +80,11 @@ class Recolorizer:
         """Recolour the hair in `frame` (uint8 RGB HxWx3) where `mask` (float32 HxW in [0, 1]) says hair.
 
         `position` forces a fractional anchor index (e.g. 0 for the darkest LUT) instead of the measured one.
-        Returns a new uint8 frame; pixels where the mask is 0 are bit-for-bit unchanged.
+        Returns a new uint8 frame; pixels where the mask is below VISIBLE_MASK (their change would round
+        away) are bit-for-bit unchanged.
         """
         frame, mask = _check_inputs(frame, mask)
-        box = _nonzero_box(mask)
+        box = _visible_box(mask)
         if box is None:
             return frame.copy()
         region, weights = frame[box], np.clip(mask[box], 0.0, 1.0)  # outside the box the mask is <= 0
@@ -114,9 +121,9 @@ def _check_inputs(frame: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.n
     return frame, mask.astype(np.float32, copy=False)
 
 
-def _nonzero_box(mask: np.ndarray) -> tuple[slice, slice] | None:
-    """The bounding box of the mask's positive pixels, or None when there are none."""
-    x, y, width, height = cv2.boundingRect((mask > 0).view(np.uint8))
+def _visible_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The bounding box of the pixels where the mask reaches VISIBLE_MASK, or None when there are none."""
+    x, y, width, height = cv2.boundingRect((mask >= VISIBLE_MASK).view(np.uint8))
     if width == 0:
         return None
     return slice(y, y + height), slice(x, x + width)

@@ -14,7 +14,7 @@ from studio.color import hair_intensity
 from studio.look import Look
 from studio.lut import LUT3D
 from studio.preset import Anchor, Preset
-from studio.runtime import Recolorizer
+from studio.runtime import VISIBLE_MASK, Recolorizer
 
 DARK_LOOK = Look(target="#5a2412")
 LIGHT_LOOK = Look(target="#e0a070", shine=0.5)
@@ -100,6 +100,18 @@ def test_soft_mask_composites_linearly():
     full = recolorizer(frame, np.ones_like(mask), position=recolorizer.position).astype(np.float64)
     expected = frame + mask[..., None] * (full - frame)
     assert np.abs(out - expected).max() <= 1.0
+
+
+def test_a_faint_mask_everywhere_gives_the_same_pixels_as_blending_the_whole_frame():
+    """Only the box where the mask reaches VISIBLE_MASK is recoloured; the faint rest would round away."""
+    frame = make_frame(5)
+    for background in (1e-4, 0.99 * VISIBLE_MASK):
+        mask = np.maximum(soft_blob_mask(), np.float32(background))
+        recolorizer = Recolorizer(preset_at([0.2, 0.7]))
+        out = recolorizer(frame, mask)
+        lut = recolorizer.sampler_at(recolorizer.position).apply(frame)
+        whole = cv2.blendLinear(lut, frame, mask, 1.0 - mask)
+        np.testing.assert_array_equal(out, whole)
 
 
 def test_smoothing_is_an_exponential_average_of_frame_intensities():

@@ -1,6 +1,7 @@
 """`hair-studio recolor INPUT... --preset P [-o OUT]`: photos, folders, videos or a camera through the pipeline.
 
-Masks come from the hair segmenter unless `--mask` gives one (a single photo only). Every output is written
+Masks come from the hair segmenter unless `--mask` gives one (a single photo only). Videos keep their size,
+timestamps and sound (PyAV). Every output is written
 atomically (a temporary file renamed into place), so a failure never leaves half a file, and an output
 never overwrites its own input.
 """
@@ -19,10 +20,10 @@ from studio.errors import StudioError
 from studio.images import read_mask, read_rgb, write_image
 from studio.pipeline import HairPipeline, Segmenter
 from studio.sources import CAMERA_PREFIX, IMAGE_SUFFIXES
+from studio.video import CONTAINERS, VideoWriter, open_output, probe, recolour_video
 
-VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".m4v"})
-"""Video files recolor reads (by suffix); outputs are written as MP4 (mp4v) or AVI (MJPG) by their suffix."""
-_FOURCC = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".avi": "MJPG", ".mkv": "mp4v"}
+VIDEO_SUFFIXES = frozenset(CONTAINERS)
+"""Video files recolor reads and writes (by suffix); outputs are H.264 with the input's sound."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -122,40 +123,26 @@ def _video(args: argparse.Namespace, source: Path) -> int:
     if args.mask is not None:
         raise StudioError("--mask goes with a single photo; a video uses the segmenter", args.mask)
     output = args.output or source.with_name(f"{source.stem}.recoloured.mp4")
-    if output.suffix.lower() not in _FOURCC:
-        raise StudioError(f"the output needs a video suffix ({', '.join(sorted(_FOURCC))})", output)
+    _check_video_output(output)
     if output.resolve() == source.resolve():
         raise StudioError("the output would overwrite its input", output)
+    info = probe(source)
+    with HairPipeline.create(args.preset, _segmenter(args)) as pipeline, atomic_path(output) as temp, \
+            tqdm(total=info.frames, desc="recolouring", unit="frame") as progress:
+        recolour_video(source, temp, lambda rgb: pipeline.process(rgb).frame, progress.update)
+        frames = progress.n
+    sound = f"; sound copied ({', '.join(info.audio)})" if info.audio else ""
+    print(f"wrote {output} ({frames} frames, {info.width}x{info.height} at {info.fps:g} fps{sound})")
+    return 0
+
+
+def _check_video_output(output: Path) -> None:
+    if output.suffix.lower() not in CONTAINERS:
+        raise StudioError(f"the output needs a video suffix ({', '.join(sorted(CONTAINERS))})", output)
+    if output.is_dir():
+        raise StudioError("the output is a folder; give a video file name", output)
     if not output.parent.is_dir():
         raise StudioError("the folder does not exist", output.parent)
-    capture = cv2.VideoCapture(str(source))
-    ok, first = capture.read() if capture.isOpened() else (False, None)
-    if not ok:
-        capture.release()
-        raise StudioError("not a readable video", source)
-    fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) or None
-    height, width = first.shape[:2]
-    with HairPipeline.create(args.preset, _segmenter(args)) as pipeline, atomic_path(output) as temp:
-        writer = cv2.VideoWriter(str(temp), cv2.VideoWriter_fourcc(*_FOURCC[output.suffix.lower()]), fps,
-                                 (width, height))
-        if not writer.isOpened():
-            raise StudioError("could not open the video for writing", output)
-        frames = 0
-        try:
-            with tqdm(total=count, desc="recolouring", unit="frame") as progress:
-                frame = first
-                while ok:
-                    result = pipeline.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-                    writer.write(cv2.cvtColor(result.frame, cv2.COLOR_RGB2BGR))
-                    frames += 1
-                    progress.update()
-                    ok, frame = capture.read()
-        finally:
-            writer.release()
-            capture.release()
-    print(f"wrote {output} ({frames} frames, {width}x{height} at {fps:g} fps; the sound is not copied)")
-    return 0
 
 
 def _camera(args: argparse.Namespace, spec: str) -> int:
@@ -174,32 +161,33 @@ def _camera(args: argparse.Namespace, spec: str) -> int:
     height, width = frame.shape[:2]
     recording = None
     if args.output is not None:
-        if args.output.suffix.lower() not in _FOURCC or not args.output.parent.is_dir():
+        try:
+            _check_video_output(args.output)
+        except StudioError:
             capture.release()
-            raise StudioError("the recording needs a video suffix and an existing folder", args.output)
+            raise
         recording = atomic_path(args.output)
     try:
         with HairPipeline.create(args.preset, _segmenter(args)) as pipeline, \
-                (recording if recording is not None else contextlib.nullcontext()) as temp:
+                (recording if recording is not None else contextlib.nullcontext()) as temp, \
+                (open_output(temp) if temp is not None else contextlib.nullcontext()) as container:
             fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-            writer = (cv2.VideoWriter(str(temp), cv2.VideoWriter_fourcc(*_FOURCC[args.output.suffix.lower()]), fps,
-                                      (width, height)) if temp is not None else None)
+            writer = VideoWriter(container, fps, width, height) if container is not None else None
             with tqdm(total=args.frames or None, desc="camera", unit="frame") as progress:
                 while ok:
                     result = pipeline.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-                    bgr = cv2.cvtColor(result.frame, cv2.COLOR_RGB2BGR)
                     if writer is not None:
-                        writer.write(bgr)
+                        writer.write(result.frame)
                     progress.update()
                     if args.show:
-                        cv2.imshow("hair-studio recolor (q quits)", bgr)
+                        cv2.imshow("hair-studio recolor (q quits)", cv2.cvtColor(result.frame, cv2.COLOR_RGB2BGR))
                         if cv2.waitKey(1) & 0xFF == ord("q"):
                             break
                     if args.frames and progress.n >= args.frames:
                         break
                     ok, frame = capture.read()
             if writer is not None:
-                writer.release()
+                writer.finish()
     finally:
         capture.release()
         if args.show:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from studio.cli import main
 from studio.images import read_rgb
 from tests.conftest import require_shared
+from tests.test_video import make_clip
 
 PRESET = Path(__file__).resolve().parents[2] / "lut_presets" / "cherry-red.yaml"
 
@@ -75,8 +77,18 @@ def test_a_video_keeps_its_size_frame_rate_and_length(clip: Path, tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.avi", "out.mp4"]  # no temporary files left
 
 
-@pytest.mark.parametrize("case", ["missing", "output-is-input", "no-output-folder", "not-a-video", "bad-camera",
-                                  "mask-with-folder", "unknown-suffix"])
+def test_a_video_keeps_its_sound(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source, out = tmp_path / "talk.mp4", tmp_path / "talk-red.mp4"
+    make_clip(source, size=(128, 96), frames=8)
+    assert main(["recolor", str(source), "--preset", str(PRESET), "-o", str(out)]) == 0
+    assert "sound copied (aac)" in capsys.readouterr().out
+    with av.open(str(out)) as container:
+        assert [s.type for s in container.streams] == ["video", "audio"]
+        assert sum(1 for _ in container.decode(video=0)) == 8
+
+
+@pytest.mark.parametrize("case", ["missing", "output-is-folder", "output-is-input", "no-output-folder", "not-a-video",
+                                  "bad-camera", "mask-with-folder", "unknown-suffix"])
 def test_bad_input_is_a_clear_error_and_writes_nothing(case: str, portraits: Path, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture) -> None:
     photo = sorted(portraits.iterdir())[0]
@@ -85,6 +97,7 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(case: str, portraits: Pat
     argv = {
         "missing": [str(tmp_path / "absent.jpg")],
         "output-is-input": [str(photo), "-o", str(photo)],
+        "output-is-folder": [str(fake_video), "-o", str(portraits)],
         "no-output-folder": [str(photo), "-o", str(tmp_path / "nowhere" / "x.png")],
         "not-a-video": [str(fake_video), "-o", str(tmp_path / "x.mp4")],
         "bad-camera": ["camera:99", "-o", str(tmp_path / "x.mp4")],
