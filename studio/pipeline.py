@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
-from studio.color import MASK_THRESHOLD
+from studio.color import MASK_THRESHOLD, hair_intensity
 from studio.errors import StudioError
 from studio.preset import Preset, load_preset
 from studio.runtime import Recolorizer
@@ -41,12 +41,13 @@ class Segmenter(Protocol):
 class PipelineOptions:
     """How a HairPipeline runs.
 
-    `preset` is a loaded Preset or the path of a preset YAML. `segmenter` makes the masks (None: each call
+    `preset` is a loaded Preset or the path of a preset YAML (None: frames pass unchanged, masks and intensity
+    are still measured; `HairPipeline.use` sets one later). `segmenter` makes the masks (None: each call
     passes one). `video` tracks masks and intensity across frames (the previous mask is the model's prior,
     the intensity is smoothed by `smoothing` in [0, 1)); False treats every frame as an unrelated still.
     """
 
-    preset: Preset | str | Path
+    preset: Preset | str | Path | None
     segmenter: Segmenter | None = None
     video: bool = True
     smoothing: float = 0.5
@@ -70,9 +71,9 @@ class HairPipeline:
     context manager (or call `close`) to release the segmenter."""
 
     def __init__(self, options: PipelineOptions) -> None:
-        preset = options.preset if isinstance(options.preset, Preset) else load_preset(options.preset)
         self.options = options
-        self.recolorizer = Recolorizer(preset, smoothing=options.smoothing if options.video else 0.0)
+        self.recolorizer: Recolorizer | None = None
+        self.use(options.preset)
 
     @classmethod
     def create_from_options(cls, options: PipelineOptions) -> HairPipeline:
@@ -80,35 +81,53 @@ class HairPipeline:
         return cls(options)
 
     @classmethod
-    def create(cls, preset: Preset | str | Path, segmenter: Segmenter | None = None, video: bool = True,
+    def create(cls, preset: Preset | str | Path | None, segmenter: Segmenter | None = None, video: bool = True,
                smoothing: float = 0.5) -> HairPipeline:
         """Shorthand for create_from_options(PipelineOptions(...))."""
         return cls(PipelineOptions(preset, segmenter, video, smoothing))
 
-    def process(self, frame: np.ndarray, mask: np.ndarray | None = None) -> PipelineResult:
+    def use(self, look: Preset | Recolorizer | str | Path | None) -> None:
+        """Switch the look between frames: a Preset or preset path (a new Recolorizer with this pipeline's
+        smoothing), a ready Recolorizer (used as it is, e.g. one baked in another thread), or None (frames pass
+        unchanged). PresetError names a preset file that is invalid."""
+        if look is None or isinstance(look, Recolorizer):
+            self.recolorizer = look
+            return
+        preset = look if isinstance(look, Preset) else load_preset(look)
+        self.recolorizer = Recolorizer(preset, smoothing=self.options.smoothing if self.options.video else 0.0)
+
+    def process(self, frame: np.ndarray, mask: np.ndarray | None = None,
+                position: float | None = None) -> PipelineResult:
         """Recolour the hair of `frame` (uint8 RGB HxWx3). `mask` (float HxW in [0, 1]) replaces the
-        segmenter; without a segmenter it is required."""
+        segmenter; without a segmenter it is required. `position` forces the fractional anchor index (0: the
+        darkest anchor's LUT) instead of the one the hair's intensity picks."""
         start = time.perf_counter()
         if mask is None:
             segmenter = self.options.segmenter
             if segmenter is None:
                 raise StudioError("this pipeline has no segmenter: pass a hair mask with each frame")
             mask = segmenter.track(frame) if self.options.video else segmenter.segment(frame)
+        mask = np.asarray(mask, dtype=np.float32)
         segmented = time.perf_counter()
-        if not self.options.video:
-            self.recolorizer.reset()
-        out = self.recolorizer(frame, mask)
+        recolorizer = self.recolorizer
+        if recolorizer is None:
+            out, intensity, t = frame, _intensity_or_none(frame, mask), None
+        else:
+            if not self.options.video:
+                recolorizer.reset()
+            out = recolorizer(frame, mask, position)
+            # The runtime keeps the last intensity through frames without hair; the result reports this frame.
+            found = recolorizer.intensity is not None and bool(np.any(mask >= MASK_THRESHOLD))
+            intensity, t = (recolorizer.intensity, recolorizer.t) if found else (None, None)
         done = time.perf_counter()
-        # The runtime keeps the last intensity through frames without hair; the result reports this frame.
-        found = self.recolorizer.intensity is not None and bool(np.any(np.asarray(mask) >= MASK_THRESHOLD))
-        return PipelineResult(out, np.asarray(mask, dtype=np.float32), self.recolorizer.intensity if found else None,
-                              self.recolorizer.t if found else None,
+        return PipelineResult(out, mask, intensity, t,
                               {"segment": (segmented - start) * 1e3, "recolour": (done - segmented) * 1e3,
                                "total": (done - start) * 1e3})
 
     def reset(self) -> None:
         """Forget the previous frames (call between clips)."""
-        self.recolorizer.reset()
+        if self.recolorizer is not None:
+            self.recolorizer.reset()
         if self.options.segmenter is not None:
             self.options.segmenter.reset()
 
@@ -122,3 +141,10 @@ class HairPipeline:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _intensity_or_none(frame: np.ndarray, mask: np.ndarray) -> float | None:
+    try:
+        return hair_intensity(frame, mask)
+    except ValueError:  # no pixel reaches the mask threshold
+        return None

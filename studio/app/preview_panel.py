@@ -47,7 +47,7 @@ class PreviewPanel:
         self._cameras: dict[str, int] = {}
         with dpg.texture_registry():
             self.texture = dpg.add_raw_texture(*PREVIEW_SIZE, to_texture(np.zeros((*PREVIEW_SIZE[::-1], 3), np.uint8)),
-                                               format=dpg.mvFormat_Float_rgba)
+                                               format=dpg.mvFormat_Float_rgb)
         with dpg.group(horizontal=True):
             dpg.add_text("Source")
             self.camera_combo = dpg.add_combo(["(find cameras)"], width=170, default_value="choose camera",
@@ -160,11 +160,11 @@ class PreviewPanel:
 
     # ----- every frame -----
 
-    def poll(self) -> None:
-        """Show the newest preview result, if any, and the stats lines."""
+    def poll(self) -> bool:
+        """Show the newest preview result, if any, and the stats lines; whether there was one."""
         result = self.worker.results.get(0) if self.worker is not None else None
         if result is None:
-            return
+            return False
         start = time.perf_counter()
         dpg.set_value(self.texture, result.texture)
         self.stats.record(result, (time.perf_counter() - start) * 1000.0)
@@ -176,6 +176,7 @@ class PreviewPanel:
         dpg.set_value(self.frame_text, f"{frame}   |   provider: {self.view.provider_text(self._fixed)}")
         paused = "paused | " if dpg.get_value(self.pause_box) else ""
         dpg.set_value(self.timing_text, paused + self.stats.summary())
+        return True
 
     def problem(self) -> str:
         """A source or pipeline problem to show in the status bar ('' when all is well)."""

@@ -43,9 +43,9 @@ class ReferencePanel:
         self._drawing = False
         with dpg.texture_registry():
             self.thumb_texture = dpg.add_raw_texture(THUMB, THUMB, to_texture(np.full((THUMB, THUMB, 3), 40, np.uint8)),
-                                                     format=dpg.mvFormat_Float_rgba)
+                                                     format=dpg.mvFormat_Float_rgb)
             self.strip_texture = dpg.add_raw_texture(*STRIP_SIZE, to_texture(strip_picture(None, *STRIP_SIZE)),
-                                                     format=dpg.mvFormat_Float_rgba)
+                                                     format=dpg.mvFormat_Float_rgb)
         with dpg.child_window(height=392, border=True):
             dpg.add_text(f"{role.capitalize()} reference", color=(230, 200, 120))
             with dpg.group(horizontal=True):

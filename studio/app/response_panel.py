@@ -22,7 +22,7 @@ class ResponsePanel:
         self._shown: tuple[int, int | None] | None = None
         with dpg.texture_registry():
             self.texture = dpg.add_raw_texture(RAMP_WIDTH, self._shape[0], to_texture(blank),
-                                               format=dpg.mvFormat_Float_rgba)
+                                               format=dpg.mvFormat_Float_rgb)
         dpg.add_text("Response, dark hair to light: greys and hair recoloured; ticks at the references, a line at "
                      "the live frame", wrap=540, color=(160, 160, 160))
         dpg.add_image(self.texture, width=RAMP_WIDTH * _WIDTH_SCALE, height=self._shape[0])

@@ -34,6 +34,12 @@ from studio.errors import StudioError
 VIEWPORT = (1600, 1000)
 """Initial window size (width, height)."""
 
+UI_FPS = 60
+"""Most window redraws a second (a display's refresh rate)."""
+
+IDLE_FPS = 20
+"""Fewest window redraws a second, with nothing new to show (keeps typing and hovering responsive)."""
+
 INSTALL_HINT = "install the model: hair-studio models install --from PATH/hair_segmentation.tflite (or models fetch)"
 ERROR_COLOUR, INFO_COLOUR, WARNING_COLOUR = (255, 110, 110), (200, 200, 200), (255, 180, 80)
 
@@ -63,6 +69,7 @@ class StudioView:
         self.baker = LookBaker()
         self.segmenters = SegmenterLoader(segmenter_factory)
         self._baked: Baked | None = None
+        self._last_draw = 0.0
         self._requested = None
         self._mode: tuple[str, float | None] = (self.studio.preview_mode, self.studio.preview_position())
         self._build()
@@ -317,22 +324,42 @@ class StudioView:
         else:
             self.preview.find_cameras()
 
-    def step(self) -> bool:
-        """One frame: deliver finished jobs and bakes, show the newest preview, render, run callbacks."""
+    def step(self, draw: bool = False) -> bool:
+        """One turn of the loop: deliver finished jobs and bakes, show the newest preview, and redraw the window
+        (running its callbacks) when it is due (`draw`: redraw now, at most UI_FPS a second)."""
         self.tasks.poll()
         baked = self.baker.latest
-        if baked is not self._baked:
+        changed = baked is not self._baked
+        if changed:
             self._baked = baked
             for role, panel in self.panels.items():
                 panel.show_lut(baked.luts[role])
             self.preview.set_recolorizer(baked.recolorizer)
-        self.preview.poll()
+        changed |= self.preview.poll()
         live = self.preview.last_result
         self.response.show(self._baked.ramp if self._baked else None, live.intensity if live is not None else None)
         self._show_system_status()
+        if not self._draw_due(draw or changed):
+            time.sleep(0.002)
+            return dpg.is_dearpygui_running()
         dpg.render_dearpygui_frame()
         dpg.run_callbacks(dpg.get_callback_queue())
         return dpg.is_dearpygui_running()
+
+    def _draw_due(self, news: bool) -> bool:
+        """Whether to redraw now: at most UI_FPS times a second, and then for news on screen (a preview frame,
+        a bake), while a mouse button is held (a drag), or at least IDLE_FPS times a second (typing, hovering).
+        Without a GPU (e.g. under Xvfb) a redraw of the window costs 16-30 ms of CPU: redrawing only for a reason
+        leaves the cores to the preview."""
+        now = time.perf_counter()
+        since = now - self._last_draw
+        if since < 1.0 / UI_FPS:
+            return False
+        dragging = any(dpg.is_mouse_button_down(button) for button in (dpg.mvMouseButton_Left, dpg.mvMouseButton_Right))
+        if news or dragging or since >= 1.0 / IDLE_FPS:
+            self._last_draw = now
+            return True
+        return False
 
     def _show_system_status(self) -> None:
         problems = [self.preview.problem(), self.baker.error]
@@ -367,7 +394,7 @@ class StudioView:
         path = Path(path)
         path.unlink(missing_ok=True)
         for _ in range(3):  # raw textures reach the screen a frame or two after set_value
-            self.step()
+            self.step(draw=True)
         dpg.output_frame_buffer(file=str(path))
         if not self.wait_until(path.exists, timeout):
             raise StudioError("the screenshot was not written", path)

@@ -17,14 +17,17 @@ import numpy as np
 from studio.app.preview import compose_preview, to_texture
 from studio.app.response import ResponseRamp, middle_tone_hair, response_ramp
 from studio.app.state import Recipe, preset_from_recipe, recipe_luts
-from studio.color import MASK_THRESHOLD
 from studio.errors import StudioError
 from studio.lut import LUT3D
+from studio.pipeline import HairPipeline
 from studio.runtime import Recolorizer
 from studio.sources import DropQueue, Frame
 
 PREVIEW_SMOOTHING = 0.5
 """Intensity smoothing of the preview's Recolorizer (as an app would use on video)."""
+
+FPS_MEMORY = 5.0
+"""Seconds after which a shown frame no longer counts towards the preview's frame rate."""
 
 STAGES = ("capture", "segment", "recolour", "display")
 """The timed stages of one preview frame."""
@@ -244,9 +247,10 @@ class PreviewResult:
 
 
 class PreviewWorker:
-    """Takes frames from a DropQueue, segments, recolours and composes them into `results` (a DropQueue of
-    one: the display always gets the newest). With no new frame (a still image, a paused video) the last
-    frame is re-rendered whenever the settings change, so edits show at once."""
+    """Takes frames from a DropQueue, runs them through a HairPipeline (segment, recolour) and composes them
+    into `results` (a DropQueue of one: the display always gets the newest). With no new frame (a still image,
+    a paused video) the last frame is re-rendered whenever the settings change, so edits show at once, and
+    once the segmenter has loaded when the frame came before it."""
 
     def __init__(self, frames: DropQueue[Frame], segmenter: Callable[[], FrameSegmenter | None],
                  settings: PreviewSettings) -> None:
@@ -257,7 +261,9 @@ class PreviewWorker:
         self._settings = settings
         self._version = 0
         self._lock = threading.Lock()
-        self._last: tuple[Frame, np.ndarray | None, float] | None = None
+        # The last frame, with its mask and segmentation time once it has been segmented.
+        self._last: tuple[Frame, tuple[np.ndarray, float] | None] | None = None
+        self._hair: HairPipeline | None = None
         self._rendered_version = -1
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="preview", daemon=True)
@@ -281,51 +287,65 @@ class PreviewWorker:
         self._thread.join(timeout=2.0)
 
     def _run(self) -> None:
-        segmenter = self._segmenter()
-        if segmenter is not None:
-            segmenter.reset()  # a new source: the previous clip's mask is no prior for this one
         while not self._stop.is_set():
             frame = self.frames.get(timeout=0.02)
             try:
                 if frame is not None:
-                    start = time.perf_counter()
-                    mask = self._segment(frame.pixels)
-                    self._last = (frame, mask, (time.perf_counter() - start) * 1000.0)
-                elif self._last is None or self._rendered_version == self._version:
-                    continue
-                self._render(*self._last)
+                    self._render(frame, None)
+                elif self._last is not None and (self._rendered_version != self._version or self._unsegmented()):
+                    self._render(*self._last)  # new settings, or a segmenter at last: the last frame again
                 self.error = ""
             except Exception as error:  # a bad frame or mask is reported, and the next frame is tried
                 self.error = str(error) or type(error).__name__
 
-    def _segment(self, pixels: np.ndarray) -> np.ndarray | None:
-        segmenter = self._segmenter()
-        return None if segmenter is None else np.asarray(segmenter.track(pixels), dtype=np.float32)
+    def _unsegmented(self) -> bool:
+        """Whether the last frame came before the segmenter and a segmenter is there now (a still image shown
+        while the model loaded)."""
+        return self._last is not None and self._last[1] is None and self._segmenter() is not None
 
-    def _render(self, frame: Frame, mask: np.ndarray | None, segment_ms: float) -> None:
+    def _pipeline(self) -> HairPipeline | None:
+        """The pipeline on the current segmenter (None until one is loaded); a new source starts a new clip."""
+        segmenter = self._segmenter()
+        if segmenter is None:
+            return None
+        if self._hair is None or self._hair.options.segmenter is not segmenter:
+            self._hair = HairPipeline.create(None, segmenter, smoothing=PREVIEW_SMOOTHING)
+            self._hair.reset()  # the previous source's mask is no prior for this one
+        return self._hair
+
+    def _render(self, frame: Frame, known: tuple[np.ndarray, float] | None) -> None:
+        """Segment (unless `known` gives the frame's mask and its segmentation time), recolour and compose."""
         with self._lock:
             settings, version = self._settings, self._version
+        pipeline = self._pipeline()
+        result = None
+        if pipeline is not None:
+            pipeline.use(settings.recolorizer)
+            result = pipeline.process(frame.pixels, None if known is None else known[0], settings.position)
+        mask = result.mask if result is not None else None
+        segment_ms = known[1] if known is not None else result.timings["segment"] if result is not None else 0.0
+        self._last = (frame, (mask, segment_ms) if mask is not None else None)
         start = time.perf_counter()
-        recolorizer = settings.recolorizer
-        recoloured = frame.pixels
-        if recolorizer is not None and mask is not None:
-            recoloured = recolorizer(frame.pixels, mask, settings.position)
-        recolour_ms = (time.perf_counter() - start) * 1000.0
-        start = time.perf_counter()
+        recoloured = result.frame if result is not None else frame.pixels
         picture = compose_preview(frame.pixels, recoloured, mask, settings.split, settings.overlay, settings.size)
         texture = to_texture(picture)
-        timings = {"capture": frame.capture_ms, "segment": segment_ms, "recolour": recolour_ms,
+        timings = {"capture": frame.capture_ms, "segment": segment_ms,
+                   "recolour": result.timings["recolour"] if result is not None else 0.0,
                    "display": (time.perf_counter() - start) * 1000.0}
         # A frame without hair has no intensity of its own (the runtime keeps the last one for the blend).
-        showing = recolorizer is not None and mask is not None and bool(np.any(mask >= MASK_THRESHOLD))
+        showing = result is not None and result.t is not None
         self.results.put(PreviewResult(texture, frame.index, frame.pixels.shape[:2], mask,
-                                       recolorizer.intensity if showing else None,
-                                       recolorizer.t if showing else None, timings, version))
+                                       result.intensity if showing else None, result.t if showing else None,
+                                       timings, version))
         self._rendered_version = version
 
 
 class PreviewStats:
-    """Frames per second shown and smoothed per-stage times (ms), measured on the main thread."""
+    """Frames per second shown and smoothed per-stage times (ms), measured on the main thread.
+
+    The rate counts the frames shown over the last `window_seconds`, stretched back to the two latest frames
+    when fewer came in the window, so slow rates read right (0.5 FPS, not 0); with under two frames in
+    FPS_MEMORY seconds (a still image, a paused clip) there is no rate."""
 
     def __init__(self, window_seconds: float = 1.0) -> None:
         self.window_seconds = window_seconds
@@ -337,7 +357,7 @@ class PreviewStats:
         """Count a displayed result; `upload_ms` (texture upload) adds to its display stage."""
         now = time.monotonic()
         self._shown_at.append(now)
-        while self._shown_at and now - self._shown_at[0] > self.window_seconds:
+        while len(self._shown_at) > 2 and now - self._shown_at[0] > self.window_seconds:
             self._shown_at.popleft()
         self.frames_shown += 1
         timings = dict(result.timings, display=result.timings["display"] + upload_ms)
@@ -346,13 +366,15 @@ class PreviewStats:
             self.stage_ms[stage] = timings[stage] if previous is None else 0.9 * previous + 0.1 * timings[stage]
 
     @property
-    def fps(self) -> float:
-        """Displayed frames per second over the last window."""
-        if len(self._shown_at) < 2:
-            return 0.0
-        return (len(self._shown_at) - 1) / max(1e-6, self._shown_at[-1] - self._shown_at[0])
+    def fps(self) -> float | None:
+        """Displayed frames per second (None: fewer than two frames in the last FPS_MEMORY seconds)."""
+        recent = [t for t in self._shown_at if time.monotonic() - t <= FPS_MEMORY]
+        if len(recent) < 2:
+            return None
+        return (len(recent) - 1) / max(1e-6, recent[-1] - recent[0])
 
     def summary(self) -> str:
         """'FPS 29.8 | capture 3.1 ms | segment 18.0 ms | ...'."""
         stages = " | ".join(f"{stage} {self.stage_ms[stage]:.1f} ms" for stage in STAGES if stage in self.stage_ms)
-        return f"FPS {self.fps:.1f}" + (f" | {stages}" if stages else "")
+        fps = self.fps
+        return ("FPS -" if fps is None else f"FPS {fps:.1f}") + (f" | {stages}" if stages else "")

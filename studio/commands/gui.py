@@ -79,7 +79,7 @@ def _screenshot_run(view: object, path: Path, frames: int, has_source: bool) -> 
         view.wait_until(lambda: view.preview.stats.frames_shown >= target and view.preview_in_sync(), SETTLE_SECONDS)
     else:  # no source, or a still image shown once: render window frames
         for _ in range(frames):
-            view.step()
+            view.step(draw=True)
     view.screenshot(path)
     print(f"wrote {path} | {view.preview.description} | {view.preview.stats.summary()} | "
           f"provider: {view.provider_text(None)}")

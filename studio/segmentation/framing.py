@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from studio.resample import Rect, shrink
 from studio.segmentation.errors import ModelError
-from studio.segmentation.resample import Rect, shrink
 
 CASCADE_FILE = "haarcascade_frontalface_alt2.xml"
 """Of OpenCV's frontal cascades, alt2 fires least on hair-only photos (at full size: 6% of Figaro1k against

@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from studio.segmentation.resample import Rect, shrink
+from studio.resample import Rect, shrink
 
 
 class MaskCarrier:

@@ -17,10 +17,10 @@ import cv2
 import numpy as np
 
 from studio.color import MASK_THRESHOLD
+from studio.resample import Rect, move_crop
 from studio.segmentation.errors import ModelError
 from studio.segmentation.framing import Box, FaceFinder, FramingOptions, SteadyBox, box_rect, crop, head_box, paste
 from studio.segmentation.motion import MaskCarrier
-from studio.segmentation.resample import Rect, move_crop
 from studio.segmentation.temporal import DEFAULT_RATIO, SceneChange, certainty_blend
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@
 `combine_with_previous_ratio`): where the model is sure of a pixel the new value wins, where it hesitates the
 previous mask carries over, which removes most flicker. `SceneChange` spots cuts and sudden large changes, so
 the caller can drop the previous mask instead of letting it ghost over a new scene. Plain numpy, except for
-OpenCV's logarithm and a fast thumbnail (`resample.shrink`), chosen for speed.
+OpenCV's logarithm and a fast thumbnail (`studio.resample.shrink`), chosen for speed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from studio.segmentation.resample import shrink
+from studio.resample import shrink
 
 DEFAULT_RATIO = 0.9
 """MediaPipe's `combine_with_previous_ratio` for its live hair graph."""

@@ -20,7 +20,7 @@ from studio.app.state import (
     make_mask,
     read_reference,
 )
-from studio.app.workers import FixedMask, PreviewSettings, PreviewStats, PreviewWorker, bake_recipe
+from studio.app.workers import FixedMask, PreviewResult, PreviewSettings, PreviewStats, PreviewWorker, bake_recipe
 from studio.errors import PresetError, StudioError
 from studio.images import write_image
 from studio.look import Look
@@ -295,7 +295,7 @@ def test_preview_worker_recolours_hair_only_and_rerenders_on_change(pair: dict[s
     try:
         frames.put(Frame(reference.image, 0, 1.0))
         first = _next_result(worker)
-        picture = (first.texture.reshape(64, 64, 4)[..., :3] * 255 + 0.5).astype(np.uint8)
+        picture = (first.texture.reshape(64, 64, 3) * 255 + 0.5).astype(np.uint8)
         hair = reference.mask > 0.5
         assert np.abs(picture[hair].astype(int) - reference.image[hair]).max() > 20
         assert np.array_equal(picture[~hair], reference.image[~hair])
@@ -305,8 +305,29 @@ def test_preview_worker_recolours_hair_only_and_rerenders_on_change(pair: dict[s
         version = worker.configure(split=1.0)  # all "before": no new frame, the last one is re-rendered
         second = _next_result(worker)
         assert second.settings_version == version
-        after = (second.texture.reshape(64, 64, 4)[..., :3] * 255 + 0.5).astype(np.uint8)
+        after = (second.texture.reshape(64, 64, 3) * 255 + 0.5).astype(np.uint8)
         assert np.array_equal(after[:, 1:], reference.image[:, 1:])  # column 0 shows the split line
+    finally:
+        worker.stop()
+
+
+def test_a_still_shown_before_the_segmenter_loads_is_recoloured_once_it_has(pair: dict[str, Path]) -> None:
+    studio = _loaded(pair)
+    reference = studio.document.light.reference
+    frames: DropQueue[Frame] = DropQueue(2)
+    loaded: list[FixedMask] = []
+    settings = PreviewSettings(recolorizer=bake_recipe(studio.recipe()).recolorizer, size=(64, 64))
+    worker = PreviewWorker(frames, lambda: loaded[0] if loaded else None, settings)
+    try:
+        frames.put(Frame(reference.image, 0, 1.0))  # one frame only, as a still image gives
+        before = _next_result(worker)
+        assert before.mask is None and before.intensity is None
+        loaded.append(FixedMask(reference.mask))  # the model has loaded
+        after = _next_result(worker)
+        assert after.mask is not None and after.t == pytest.approx(1.0)
+        picture = (after.texture.reshape(64, 64, 3) * 255 + 0.5).astype(np.uint8)
+        hair = reference.mask > 0.5
+        assert np.abs(picture[hair].astype(int) - reference.image[hair]).max() > 20
     finally:
         worker.stop()
 
@@ -329,11 +350,30 @@ def test_preview_pictures_and_stats() -> None:
     picture = compose_preview(before, after, None, 0.0, overlay=True, size=(8, 4))
     assert np.array_equal(picture, after)
     stats = PreviewStats()
-    assert stats.fps == 0.0 and stats.summary() == "FPS 0.0"
+    assert stats.fps is None and stats.summary() == "FPS -"
     queue: DropQueue[int] = DropQueue(2)
     for item in range(5):
         queue.put(item)
     assert queue.dropped == 3 and queue.get(0) == 3 and queue.get(0) == 4 and queue.get(0) is None
+
+
+def test_slow_frame_rates_read_right_and_a_still_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    stats = PreviewStats()
+    result = PreviewResult(np.zeros(3, np.float32), 0, (1, 1), None, None, None,
+                           {"capture": 1.0, "segment": 2.0, "recolour": 3.0, "display": 4.0}, 0)
+    for _ in range(4):  # 0.5 frames a second: never two frames within the one-second window
+        stats.record(result, 0.0)
+        clock[0] += 2.0
+    clock[0] -= 2.0
+    assert stats.fps == pytest.approx(0.5)
+    for _ in range(31):  # 30 frames a second
+        clock[0] += 1 / 30
+        stats.record(result, 0.0)
+    assert stats.fps == pytest.approx(30.0)
+    clock[0] += 10.0  # a still image: nothing new for ten seconds
+    assert stats.fps is None and stats.summary().startswith("FPS - | capture 1.0 ms")
 
 
 def test_a_frame_without_hair_shows_no_intensity_instead_of_the_last_one(pair: dict[str, Path]) -> None:

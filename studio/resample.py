@@ -1,4 +1,5 @@
-"""Fast resampling for the per-frame path: shrinking frames to the model, moving masks between crops.
+"""Fast resampling for the per-frame path: shrinking frames (to the model, to the preview), moving masks
+between crops.
 
 OpenCV's INTER_AREA is the right filter for shrinking, but at a non-integer ratio it takes 3-4 ms for a 720p
 frame on this 2-core machine (8 ms of every tracked frame went there). Area averaging by whole factors is

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from studio.resample import move_crop, shrink
 from studio.segmentation.framing import Box, box_rect, crop, paste
-from studio.segmentation.resample import move_crop, shrink
 
 
 def photo_like(height: int, width: int) -> np.ndarray:
