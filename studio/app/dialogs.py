@@ -10,21 +10,40 @@ import dearpygui.dearpygui as dpg
 FileChosen = Callable[[Path], None]
 
 
+_last_folder: Path | None = None
+"""The folder of the file last chosen in any dialog: the next dialog opens there."""
+
+
 def ask_file(title: str, extensions: Sequence[str], on_chosen: FileChosen, default_name: str = "",
              folder: Path | None = None) -> None:
-    """A modal file dialog; `on_chosen(path)` runs when the artist picks a file (nothing on cancel)."""
+    """A modal file dialog; `on_chosen(path)` runs when the artist picks a file (nothing on cancel).
+
+    The filter starts on all of `extensions` together, then offers each alone and all files; the dialog
+    opens in `folder`, else where the last file was chosen, else the working folder."""
 
     def chosen(sender: int, app_data: dict, user_data: object) -> None:
+        global _last_folder
         path = app_data.get("file_path_name", "") if isinstance(app_data, dict) else ""
         dpg.delete_item(sender)
         if path:
+            _last_folder = Path(path).parent
             on_chosen(Path(path))
 
+    start = folder or _last_folder or Path.cwd()
     with dpg.file_dialog(label=title, width=760, height=480, modal=True, callback=chosen,
                          cancel_callback=lambda sender, *_: dpg.delete_item(sender),
-                         default_filename=default_name or ".", default_path=str(folder or Path.cwd())):
-        for extension in extensions:
-            dpg.add_file_extension(extension)
+                         default_filename=default_name or ".", default_path=str(start)):
+        for pattern in file_filters(extensions):
+            dpg.add_file_extension(pattern)
+
+
+def file_filters(extensions: Sequence[str]) -> list[str]:
+    """Dear PyGui filter entries for `extensions` (e.g. ['.png', '.jpg']): first all of them together (the
+    dialog starts on the first entry), then each alone, then all files."""
+    together = ",".join(extensions)
+    listed = " ".join(f"*{extension}" for extension in extensions)
+    combined = [f"Supported ({listed}){{{together}}}"] if len(extensions) > 1 else []
+    return [*combined, *extensions, ".*"]
 
 
 def ask_choice(title: str, text: str, choices: Sequence[tuple[str, Callable[[], None]]]) -> None:

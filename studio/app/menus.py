@@ -1,8 +1,9 @@
-"""The studio window's menu bar (File, Edit, Preview) and the Ctrl+key shortcuts shown in it. Every item
+"""The studio window's menu bar (File, Edit, Preview, Help) and the Ctrl+key shortcuts shown in it. Every item
 and shortcut calls an action of the `StudioView`; nothing is decided here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,22 @@ if TYPE_CHECKING:
     from studio.app.view import StudioView
 
 
+_CONTROL = frozenset({dpg.mvKey_LControl, dpg.mvKey_RControl})
+_SHIFT = frozenset({dpg.mvKey_LShift, dpg.mvKey_RShift})
+
+
+def _key_name(key: int) -> str:
+    """'S' for dpg.mvKey_S: the letter or digit of a key constant."""
+    return next(name.removeprefix("mvKey_") for name in dir(dpg) if name.startswith("mvKey_")
+                and getattr(dpg, name) == key and len(name) == len("mvKey_") + 1)
+
+
 class MenuBar:
     """The menus of a `StudioView`'s window (build it inside the window) and its keyboard shortcuts."""
 
     def __init__(self, view: StudioView) -> None:
         self.view = view
+        self._held: set[int] = set()  # modifier keys pressed and not yet released, from the event stream
         with dpg.menu_bar():
             with dpg.menu(label="File"):
                 dpg.add_menu_item(label="New", shortcut="Ctrl+N", callback=lambda *_: view.new())
@@ -27,9 +39,11 @@ class MenuBar:
                 dpg.add_menu_item(label="Save", shortcut="Ctrl+S", callback=lambda *_: view.save())
                 dpg.add_menu_item(label="Save as...", shortcut="Ctrl+Shift+S", callback=lambda *_: view.save_as())
                 dpg.add_separator()
+                dpg.add_menu_item(label="Export LUTs as .cube...", shortcut="Ctrl+E",
+                                  callback=lambda *_: view.export_cubes())
                 for role in ROLES:
-                    dpg.add_menu_item(label=f"Export {role} LUT as .cube...", shortcut="Ctrl+E" if role == "light"
-                                      else "", callback=lambda *_, r=role: view.export_cube(r))
+                    dpg.add_menu_item(label=f"Export {role} LUT as .cube...",
+                                      callback=lambda *_, r=role: view.export_cube(r))
                 pack = dpg.add_menu_item(label="Export LUT pack...", callback=lambda *_: view.export_pack())
                 with dpg.tooltip(pack):
                     dpg.add_text("A zip for apps: the saved preset, its LUTs, schemas and shader (save first).")
@@ -47,6 +61,8 @@ class MenuBar:
                                       callback=lambda *_, m=mode: view.set_preview_mode(m))
                 dpg.add_menu_item(label="Mask overlay", shortcut="Ctrl+M", callback=lambda *_: self._toggle("overlay"))
                 dpg.add_menu_item(label="Pause", shortcut="Ctrl+P", callback=lambda *_: self._toggle("pause"))
+            with dpg.menu(label="Help"):
+                dpg.add_menu_item(label="Keyboard shortcuts", shortcut="F1", callback=lambda *_: self.show_shortcuts())
 
     def sync(self) -> None:
         """Enable Undo and Redo as far as the state allows."""
@@ -62,21 +78,62 @@ class MenuBar:
         if not paths:
             dpg.add_menu_item(label="(none yet)", parent=self.recent_menu, enabled=False)
 
-    def key_pressed(self, sender: int, key: int, *_: object) -> None:
-        """Key-press handler: run the menu action of a Ctrl (or Ctrl+Shift) shortcut; other keys do nothing."""
-        if not (dpg.is_key_down(dpg.mvKey_LControl) or dpg.is_key_down(dpg.mvKey_RControl)):
-            return
+    def shortcuts(self) -> dict[tuple[int, bool], tuple[str, Callable[[], None]]]:
+        """Every keyboard shortcut: (key, with Shift) -> (what it does, the action). All need Ctrl."""
         view = self.view
-        shift = dpg.is_key_down(dpg.mvKey_LShift) or dpg.is_key_down(dpg.mvKey_RShift)
-        actions = {dpg.mvKey_N: view.new, dpg.mvKey_O: view.open_dialog, dpg.mvKey_Q: view.quit,
-                   dpg.mvKey_S: view.save_as if shift else view.save, dpg.mvKey_Z: view.redo if shift else view.undo,
-                   dpg.mvKey_Y: view.redo, dpg.mvKey_E: lambda: view.export_cube("light"),
-                   dpg.mvKey_1: lambda: view.set_preview_mode("auto"),
-                   dpg.mvKey_2: lambda: view.set_preview_mode("dark"),
-                   dpg.mvKey_3: lambda: view.set_preview_mode("light"),
-                   dpg.mvKey_M: lambda: self._toggle("overlay"), dpg.mvKey_P: lambda: self._toggle("pause")}
-        if key in actions:
-            actions[key]()
+        return {
+            (dpg.mvKey_N, False): ("New preset", view.new),
+            (dpg.mvKey_O, False): ("Open a preset", view.open_dialog),
+            (dpg.mvKey_S, False): ("Save", view.save),
+            (dpg.mvKey_S, True): ("Save as", view.save_as),
+            (dpg.mvKey_E, False): ("Export the LUTs as .cube", view.export_cubes),
+            (dpg.mvKey_Q, False): ("Quit", view.quit),
+            (dpg.mvKey_Z, False): ("Undo", view.undo),
+            (dpg.mvKey_Z, True): ("Redo", view.redo),
+            (dpg.mvKey_Y, False): ("Redo", view.redo),
+            (dpg.mvKey_1, False): ("Preview as automatic", lambda: view.set_preview_mode("auto")),
+            (dpg.mvKey_2, False): ("Preview as dark LUT", lambda: view.set_preview_mode("dark")),
+            (dpg.mvKey_3, False): ("Preview as light LUT", lambda: view.set_preview_mode("light")),
+            (dpg.mvKey_M, False): ("Mask overlay on/off", lambda: self._toggle("overlay")),
+            (dpg.mvKey_P, False): ("Pause/play", lambda: self._toggle("pause")),
+            (dpg.mvKey_F1, False): ("This list", self.show_shortcuts),
+        }
+
+    def key_pressed(self, sender: int, key: int, *_: object) -> None:
+        """Key-press handler: run the action of a Ctrl (or Ctrl+Shift) shortcut; other keys do nothing.
+
+        Modifiers are followed through the press and release events themselves, in the order they came: a
+        quick tap (Ctrl and the key both up before the handler runs, a frame later) still counts, where asking
+        whether Ctrl is down at handling time lost about one tap in eight."""
+        if key in _CONTROL or key in _SHIFT:
+            self._held.add(key)
+            return
+        if not self._held & _CONTROL and not any(dpg.is_key_down(k) for k in _CONTROL):
+            return
+        shift = bool(self._held & _SHIFT) or any(dpg.is_key_down(k) for k in _SHIFT)
+        shortcut = self.shortcuts().get((key, shift))
+        if shortcut is not None:
+            shortcut[1]()
+
+    def key_released(self, sender: int, key: int, *_: object) -> None:
+        """Key-release handler: a modifier is up again."""
+        self._held.discard(key)
+
+    def settle_keys(self) -> None:
+        """After the frame's events: forget modifiers that are not down (a release the window never saw)."""
+        self._held = {key for key in self._held if dpg.is_key_down(key)}
+
+    def show_shortcuts(self) -> None:
+        """A window listing the keyboard shortcuts."""
+        names = {dpg.mvKey_F1: "F1"}
+        lines = []
+        for (key, shift), (what, _) in self.shortcuts().items():
+            name = names.get(key) or _key_name(key)
+            combo = name if key in names else "Ctrl+" + ("Shift+" if shift else "") + name
+            lines.append(f"{combo:<16} {what}")
+        with dpg.window(label="Keyboard shortcuts", width=380, height=380, pos=(200, 120)):
+            for line in lines:
+                dpg.add_text(line)
 
     def _toggle(self, what: str) -> None:
         preview = self.view.preview

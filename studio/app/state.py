@@ -358,7 +358,20 @@ class Studio:
         lut = recipe_luts(self.recipe())[role]
         if lut is None:
             raise StudioStateError(f"load the {role} reference first: its LUT depends on its hair intensity")
-        lut.write(path)
+        lut.write(path, title=f"{self.document.name} ({role})")
+
+    def export_cubes(self, path: str | Path) -> list[Path]:
+        """Write every baked LUT as `STEM.ROLE.cube` beside `path` (named like a LUT pack's, so the files of
+        several presets never collide in one LUT folder). Returns the files written, darkest first."""
+        path = Path(path)
+        luts = {role: lut for role, lut in recipe_luts(self.recipe()).items() if lut is not None}
+        if not luts:
+            raise StudioStateError("load a reference first: a LUT depends on its hair intensity")
+        stem = path.name[: -len(".cube")] if path.name.lower().endswith(".cube") else path.name
+        written = [path.with_name(f"{stem}.{role}.cube") for role in luts]
+        for role, target in zip(luts, written, strict=True):
+            self.export_cube(role, target)
+        return written
 
     def export_pack(self, output: str | Path) -> Path:
         """Build a LUT pack (.zip) for apps from the saved preset; its thumbnail shows the preset on the light

@@ -110,6 +110,7 @@ class StudioView:
                 self.system_text = dpg.add_text("", color=WARNING_COLOUR)
         with dpg.handler_registry():
             dpg.add_key_press_handler(callback=self.menu_bar.key_pressed)
+            dpg.add_key_release_handler(callback=self.menu_bar.key_released)
             dpg.add_mouse_click_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("down"))
             dpg.add_mouse_drag_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("drag"))
             dpg.add_mouse_release_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("up"))
@@ -279,6 +280,16 @@ class StudioView:
         ask_file(f"Export the {role} LUT", [".cube"], export,
                  default_name=f"{self.studio.document.name.lower().replace(' ', '_')}_{role}")
 
+    def export_cubes(self) -> None:
+        """Ask for a base name and export every baked LUT as NAME.ROLE.cube."""
+        def export(path: Path) -> None:
+            written: list[Path] = []
+            if self.act(lambda: written.extend(self.studio.export_cubes(path))):
+                self.status(f"Exported {', '.join(p.name for p in written)} to {path.parent}.")
+
+        ask_file("Export the LUTs as .cube (NAME.dark.cube, NAME.light.cube, ...)", [".cube"], export,
+                 default_name=self.studio.document.name.lower().replace(" ", "_"))
+
     def export_pack(self) -> None:
         """Ask for a .zip name and build a LUT pack of the saved preset in the background."""
         def build(path: Path) -> None:
@@ -344,6 +355,7 @@ class StudioView:
             return dpg.is_dearpygui_running()
         dpg.render_dearpygui_frame()
         dpg.run_callbacks(dpg.get_callback_queue())
+        self.menu_bar.settle_keys()
         return dpg.is_dearpygui_running()
 
     def _draw_due(self, news: bool) -> bool:

@@ -196,3 +196,41 @@ def test_gui_without_the_model_shows_a_message_instead_of_crashing(display: str,
          "--frames", "3"], capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "none (model unavailable)" in run.stdout and screenshot.is_file()
+
+
+def test_quick_ctrl_taps_run_their_shortcut_and_ctrl_e_exports_every_lut(display: str, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import dearpygui.dearpygui as dpg
+
+    from studio.app import dialogs
+    from studio.app.view import LaunchOptions, StudioView
+
+    monkeypatch.setenv(CONFIG_DIR_VARIABLE, str(tmp_path / "config"))
+    chosen: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr("studio.app.view.ask_file", lambda title, extensions, on_chosen, **_: (
+        chosen.append((title, list(extensions))), on_chosen(tmp_path / "copper.cube")))
+    view = StudioView(segmenter_factory=lambda: None)
+    try:
+        view.start(LaunchOptions(preset=ROOT / "lut_presets" / "copper.yaml", dark=ROOT / "reference_images" / "dark.png",
+                                 light=ROOT / "reference_images" / "light.png"))
+        assert view.wait_until(view.settled, 60)
+        keys = view.menu_bar
+        # A tap whose events are all handled after both keys are up again, as happens a frame later.
+        keys.key_pressed(0, dpg.mvKey_LControl)
+        keys.key_pressed(0, dpg.mvKey_E)
+        keys.key_released(0, dpg.mvKey_E)
+        keys.key_released(0, dpg.mvKey_LControl)
+        assert sorted(p.name for p in tmp_path.glob("*.cube")) == ["copper.dark.cube", "copper.light.cube"]
+        assert 'TITLE "Copper (dark)"' in (tmp_path / "copper.dark.cube").read_text()
+        keys.key_pressed(0, dpg.mvKey_E)  # E alone, Ctrl already up: nothing
+        assert len(chosen) == 1
+        keys.key_pressed(0, dpg.mvKey_LControl)  # Ctrl whose release the window never saw
+        keys.settle_keys()
+        keys.key_pressed(0, dpg.mvKey_E)
+        assert len(chosen) == 1
+        assert dialogs.file_filters([".png", ".jpg"]) == ["Supported (*.png *.jpg){.png,.jpg}", ".png", ".jpg", ".*"]
+        keys.show_shortcuts()
+        view.wait_until(lambda: False, 0.3)
+        view.screenshot(tmp_path / "help.png")
+    finally:
+        view.close()
