@@ -374,16 +374,15 @@ class Studio:
         return written
 
     def export_pack(self, output: str | Path) -> Path:
-        """Build a LUT pack (.zip) for apps from the saved preset; its thumbnail shows the preset on the light
-        reference photo (else the dark one, else the project's reference swatches). Returns the path written."""
+        """Build a LUT pack (.zip) for apps from the saved preset; its thumbnail shows the preset on the
+        project's own reference swatches (the artist's reference photos may be someone else's pictures, not
+        for shipping). Returns the path written."""
         output = Path(output)
         if output.suffix.lower() != ".zip":
             output = output.with_suffix(".zip")
         if self.path is None or self.dirty:
             raise StudioStateError("save the preset first: a pack is built from the saved file")
-        reference = self.document.light.reference or self.document.dark.reference
-        image, mask = (reference.image, reference.mask) if reference is not None else default_test_image()
-        build_pack([self.path], output, image, mask, name=self.document.name)
+        build_pack([self.path], output, *default_test_image(), name=self.document.name)
         return output
 
     def _reset(self, document: Document, path: Path | None) -> None:

@@ -211,8 +211,9 @@ def test_quick_ctrl_taps_run_their_shortcut_and_ctrl_e_exports_every_lut(display
         chosen.append((title, list(extensions))), on_chosen(tmp_path / "copper.cube")))
     view = StudioView(segmenter_factory=lambda: None)
     try:
-        view.start(LaunchOptions(preset=ROOT / "lut_presets" / "copper.yaml", dark=ROOT / "reference_images" / "dark.png",
-                                 light=ROOT / "reference_images" / "light.png"))
+        swatches = ROOT / "reference_images"
+        view.start(LaunchOptions(preset=ROOT / "lut_presets" / "copper.yaml", dark=swatches / "dark.png",
+                                 light=swatches / "light.png"))
         assert view.wait_until(view.settled, 60)
         keys = view.menu_bar
         # A tap whose events are all handled after both keys are up again, as happens a frame later.

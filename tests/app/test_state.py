@@ -4,8 +4,10 @@ missing files, masks, recent files, and the preview pipeline's workers."""
 from __future__ import annotations
 
 import time
+import zipfile
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import yaml
@@ -25,8 +27,9 @@ from studio.errors import PresetError, StudioError
 from studio.images import write_image
 from studio.look import Look
 from studio.lut import LUT3D
-from studio.pack import validate_pack
+from studio.pack import thumbnail, validate_pack
 from studio.preset import Preset, load_preset, validate
+from studio.sheet import default_test_image
 from studio.sources import DropQueue, Frame
 from tests.conftest import require_shared
 
@@ -245,6 +248,11 @@ def test_export_pack_needs_a_saved_preset_and_builds_a_valid_pack(pair: dict[str
     studio.save(tmp_path / "p.yaml")
     written = studio.export_pack(tmp_path / "pack")
     assert written == tmp_path / "pack.zip" and validate_pack(written) == []
+    with zipfile.ZipFile(written) as archive:  # the thumbnail shows the project's swatches, not the artist's photos
+        name = next(n for n in archive.namelist() if n.endswith("thumbnail.png"))
+        shown = cv2.imdecode(np.frombuffer(archive.read(name), np.uint8), cv2.IMREAD_COLOR)
+    expected = thumbnail(load_preset(tmp_path / "p.yaml"), *default_test_image())
+    assert np.abs(cv2.cvtColor(shown, cv2.COLOR_BGR2RGB).astype(int) - expected).max() <= 1
 
 
 def test_mask_choices() -> None:
