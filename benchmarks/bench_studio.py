@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -62,6 +64,9 @@ def studio_fps(video: Path, seconds: float) -> tuple[float, str, float]:
             cpu = {name: (used - cpu_before.get(name, 0.0)) / elapsed for name, used in thread_cpu().items()}
         finally:
             dpg.render_dearpygui_frame = original
+        latency = edit_latency(view, repeats=5)
+        print(f"  an edit to the screen (light target colour changed while the clip plays): median "
+              f"{1e3 * float(np.median(latency)):.0f} ms, worst {1e3 * max(latency):.0f} ms")
         busiest = sorted(cpu.items(), key=lambda item: -item[1])[:6]
         print("  CPU by thread (cores): " + ", ".join(f"{name} {share:.2f}" for name, share in busiest)
               + f"; all {sum(cpu.values()):.2f} of {os.cpu_count()}")
@@ -70,6 +75,24 @@ def studio_fps(video: Path, seconds: float) -> tuple[float, str, float]:
         return fps, view.preview.stats.summary(), drawing / elapsed
     finally:
         view.close()
+
+
+def edit_latency(view: object, repeats: int) -> list[float]:
+    """Seconds from changing the light target colour through its widget's callback until a preview frame
+    rendered with the new look is on screen, `repeats` times with different colours."""
+    import dearpygui.dearpygui as dpg
+
+    colour = view.panels["light"].colour
+    seconds = []
+    for index in range(repeats):
+        value = [200.0, 60.0 + 30 * index, 40.0, 255.0]
+        started = time.perf_counter()
+        dpg.set_value(colour, value)
+        dpg.get_item_callback(colour)(colour, [v / 255.0 for v in value], dpg.get_item_user_data(colour))
+        view.wait_until(view.preview_in_sync, 30)
+        seconds.append(time.perf_counter() - started)
+        view.wait_until(lambda: False, 0.3)
+    return seconds
 
 
 def thread_cpu() -> dict[str, float]:

@@ -61,6 +61,9 @@ class MenuBar:
                                       callback=lambda *_, m=mode: view.set_preview_mode(m))
                 dpg.add_menu_item(label="Mask overlay", shortcut="Ctrl+M", callback=lambda *_: self._toggle("overlay"))
                 dpg.add_menu_item(label="Pause", shortcut="Ctrl+P", callback=lambda *_: self._toggle("pause"))
+                dpg.add_menu_item(label="Before/after (A/B)", shortcut="Ctrl+B",
+                                  callback=lambda *_: self._toggle("before"))
+                dpg.add_menu_item(label="Zoom to fit", shortcut="Ctrl+0", callback=lambda *_: view.preview.zoom_to(1.0))
             with dpg.menu(label="Help"):
                 dpg.add_menu_item(label="Keyboard shortcuts", shortcut="F1", callback=lambda *_: self.show_shortcuts())
 
@@ -96,6 +99,8 @@ class MenuBar:
             (dpg.mvKey_3, False): ("Preview as light LUT", lambda: view.set_preview_mode("light")),
             (dpg.mvKey_M, False): ("Mask overlay on/off", lambda: self._toggle("overlay")),
             (dpg.mvKey_P, False): ("Pause/play", lambda: self._toggle("pause")),
+            (dpg.mvKey_B, False): ("Before/after (A/B)", lambda: self._toggle("before")),
+            (dpg.mvKey_0, False): ("Zoom to fit", lambda: view.preview.zoom_to(1.0)),
             (dpg.mvKey_F1, False): ("This list", self.show_shortcuts),
         }
 
@@ -139,5 +144,7 @@ class MenuBar:
         preview = self.view.preview
         if what == "overlay":
             preview.set_overlay(not dpg.get_value(preview.overlay))
+        elif what == "before":
+            preview.set_before(not dpg.get_value(preview.before_box))
         else:
             preview.set_paused(not dpg.get_value(preview.pause_box))

@@ -52,6 +52,16 @@ def split_view(before: np.ndarray, after: np.ndarray, split: float) -> np.ndarra
     return out
 
 
+def zoom_region(height: int, width: int, zoom: float, centre: tuple[float, float]) -> tuple[int, int, int, int]:
+    """The part of a `height` x `width` frame shown at `zoom` (>= 1: 2 shows half the width) around `centre`
+    (fractions of the frame's width and height), kept inside the frame: (left, top, right, bottom)."""
+    zoom = max(1.0, float(zoom))
+    w, h = max(1, round(width / zoom)), max(1, round(height / zoom))
+    left = int(round(np.clip(centre[0] * width - w / 2, 0, width - w)))
+    top = int(round(np.clip(centre[1] * height - h / 2, 0, height - h)))
+    return left, top, left + w, top + h
+
+
 def compose_preview(
     frame: np.ndarray,
     recoloured: np.ndarray,
@@ -59,14 +69,21 @@ def compose_preview(
     split: float,
     overlay: bool,
     size: tuple[int, int],
+    region: tuple[int, int, int, int] | None = None,
+    before: bool = False,
 ) -> np.ndarray:
-    """The preview picture (uint8 RGB, `size` = (width, height)): before/after split, fitted into the box,
+    """The preview picture (uint8 RGB, `size` = (width, height)): the frame's `region` (left, top, right,
+    bottom; None: all of it) fitted into the box, as a before/after split (`before`: the frame unchanged),
     with the mask overlay on top when asked for and a thin line marking the split."""
     width, height = size
-    picture = letterbox(split_view(frame, recoloured, split), width, height)
+    if region is not None:
+        left, top, right, bottom = region
+        frame, recoloured = frame[top:bottom, left:right], recoloured[top:bottom, left:right]
+        mask = mask[top:bottom, left:right] if mask is not None else None
+    picture = letterbox(frame if before else split_view(frame, recoloured, split), width, height)
     if overlay and mask is not None:
         picture = overlay_mask(picture, letterbox(mask.astype(np.float32, copy=False), width, height))
-    if 0.0 < split < 1.0:
+    if 0.0 < split < 1.0 and not before:
         x, _, w, _ = fit_box(frame.shape[0], frame.shape[1], width, height)
         picture[:, min(width - 1, x + int(round(split * w)))] = 255
     return picture

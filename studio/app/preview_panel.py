@@ -12,8 +12,9 @@ import dearpygui.dearpygui as dpg
 import numpy as np
 
 from studio.app.dialogs import ask_file
-from studio.app.preview import to_texture
+from studio.app.preview import fit_box, zoom_region
 from studio.app.state import find_mask_file
+from studio.app.textures import RawTexture
 from studio.app.workers import FixedMask, FrameSegmenter, PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
 from studio.images import read_mask
 from studio.runtime import Recolorizer
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
     from studio.app.view import StudioView
 
 PREVIEW_SIZE = (960, 540)
-"""Preview texture (width, height); frames are letterboxed into it."""
+"""Preview texture (width, height); frames (or the zoomed part) are letterboxed into it, and it is drawn as
+large as the window allows."""
+
+MAX_ZOOM = 8.0
+"""The closest zoom: an eighth of the frame's width fills the preview."""
+
+ZOOM_STEP = 1.25
+"""Zoom factor of one mouse-wheel step."""
 
 MODE_LABELS = {"auto": "automatic", "dark": "dark LUT", "middle": "middle LUT", "light": "light LUT"}
 """'Preview as' radio entries by preview mode."""
@@ -45,9 +53,8 @@ class PreviewPanel:
         self._fixed: FixedMask | None = None
         self._settings = PreviewSettings(size=PREVIEW_SIZE)
         self._cameras: dict[str, int] = {}
-        with dpg.texture_registry():
-            self.texture = dpg.add_raw_texture(*PREVIEW_SIZE, to_texture(np.zeros((*PREVIEW_SIZE[::-1], 3), np.uint8)),
-                                               format=dpg.mvFormat_Float_rgb)
+        self._shown_size = PREVIEW_SIZE
+        self.texture = RawTexture(*PREVIEW_SIZE, np.zeros((*PREVIEW_SIZE[::-1], 3), np.uint8))
         with dpg.group(horizontal=True):
             dpg.add_text("Source")
             self.camera_combo = dpg.add_combo(["(find cameras)"], width=170, default_value="choose camera",
@@ -57,12 +64,21 @@ class PreviewPanel:
             dpg.add_button(label="Still image...", callback=lambda *_: self._ask_file("image"))
             self.pause_box = dpg.add_checkbox(label="Pause", callback=lambda s, value, *_: self.set_paused(value))
             self.source_text = dpg.add_text("no source", color=(160, 160, 160))
-        self.image = dpg.add_image(self.texture, width=PREVIEW_SIZE[0], height=PREVIEW_SIZE[1])
+        self.image = dpg.add_image(self.texture.tag, width=PREVIEW_SIZE[0], height=PREVIEW_SIZE[1])
         with dpg.group(horizontal=True):
-            self.split = dpg.add_slider_float(label="before | after", min_value=0.0, max_value=1.0, width=260,
+            self.before_box = dpg.add_checkbox(label="Before", callback=lambda s, v, *_: self.set_before(v))
+            with dpg.tooltip(self.before_box):
+                dpg.add_text("A/B: the feed as it is (Ctrl+B flips)")
+            self.split = dpg.add_slider_float(label="before | after", min_value=0.0, max_value=1.0, width=200,
                                               format="%.2f", callback=lambda s, v, *_: self._configure(split=float(v)))
+            self.zoom_slider = dpg.add_slider_float(label="zoom", min_value=1.0, max_value=MAX_ZOOM, width=120,
+                                                    default_value=1.0, format="%.1fx",
+                                                    callback=lambda s, v, *_: self.zoom_to(v))
+            with dpg.tooltip(self.zoom_slider):
+                dpg.add_text("Mouse wheel over the preview zooms there; drag with the right button to pan.")
             self.overlay = dpg.add_checkbox(label="Mask overlay", callback=lambda s, v, *_: self.set_overlay(v))
-            dpg.add_text("  Preview as")
+        with dpg.group(horizontal=True):
+            dpg.add_text("Preview as")
             self.mode_radio = dpg.add_radio_button(list(MODE_LABELS.values()), horizontal=True,
                                                    default_value=MODE_LABELS["auto"], callback=self._mode_chosen)
         self.frame_text = dpg.add_text("")
@@ -102,7 +118,7 @@ class PreviewPanel:
         self._fixed = fixed
         frames: DropQueue = DropQueue(2)
         self.capture = CaptureThread(source, frames)
-        self.worker = PreviewWorker(frames, self._segmenter, self._settings)
+        self.worker = PreviewWorker(frames, self._segmenter, self._settings, hold=lambda: self.view.baker.busy)
         self.configured_version = self.worker.settings_version
         self.stats = PreviewStats()
         self.description = source.description + (" + mask file" if fixed else "")
@@ -125,6 +141,60 @@ class PreviewPanel:
         if self.capture is not None:
             self.capture.stop()
         self.worker = self.capture = None
+
+    # ----- size, zoom and pan -----
+
+    def fit(self, width: int, height: int) -> None:
+        """Show the preview as large as fits `width` x `height` pixels, the texture's aspect kept."""
+        scale = max(0.1, min(width / PREVIEW_SIZE[0], height / PREVIEW_SIZE[1]))
+        size = (max(1, int(PREVIEW_SIZE[0] * scale)), max(1, int(PREVIEW_SIZE[1] * scale)))
+        if size != self._shown_size:
+            self._shown_size = size
+            dpg.configure_item(self.image, width=size[0], height=size[1])
+
+    def zoom_to(self, zoom: float, anchor: tuple[float, float] | None = None) -> None:
+        """Zoom to `zoom` (1: the whole frame, up to MAX_ZOOM). `anchor`, a point of the frame (fractions),
+        stays where it is on screen (the mouse position for the wheel); None keeps the centre."""
+        old, new = self._settings.zoom, float(np.clip(zoom, 1.0, MAX_ZOOM))
+        centre = self._settings.centre
+        if anchor is not None:  # the anchor keeps its offset from the centre, scaled by the zoom change
+            centre = tuple(a + (c - a) * old / new for a, c in zip(anchor, centre, strict=True))
+        dpg.set_value(self.zoom_slider, new)
+        self._configure(zoom=new, centre=_clamped_centre(centre, new))
+
+    def wheel(self, steps: float) -> None:
+        """Mouse wheel: zoom in (steps > 0) or out around the frame point under the mouse, when over the preview."""
+        point = self._frame_point(dpg.get_mouse_pos(local=False))
+        if point is not None:
+            self.zoom_to(self._settings.zoom * ZOOM_STEP ** steps, point)
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the zoomed view by a mouse drag of (dx, dy) screen pixels (the picture follows the mouse)."""
+        zoom, (cx, cy) = self._settings.zoom, self._settings.centre
+        width, height = self._shown_size
+        centre = (cx - dx / (width * zoom), cy - dy / (height * zoom))
+        self._configure(centre=_clamped_centre(centre, zoom))
+
+    def set_before(self, before: bool) -> None:
+        """Show the feed unchanged (A/B) or recoloured."""
+        dpg.set_value(self.before_box, bool(before))
+        self._configure(before=bool(before))
+
+    def _frame_point(self, mouse: list[float]) -> tuple[float, float] | None:
+        """The frame point (fractions) under screen position `mouse`, None when it is not over the picture."""
+        result = self.last_result
+        if result is None or not dpg.is_item_hovered(self.image):
+            return None
+        left, top = dpg.get_item_rect_min(self.image)
+        width, height = self._shown_size
+        frame_h, frame_w = result.frame_shape
+        x, y, w, h = fit_box(frame_h, frame_w, width, height)  # the picture inside the letterboxed image
+        u, v = (mouse[0] - left - x) / w, (mouse[1] - top - y) / h
+        if not (0.0 <= u <= 1.0 and 0.0 <= v <= 1.0):
+            return None
+        left_px, top_px, right_px, bottom_px = zoom_region(frame_h, frame_w, self._settings.zoom,
+                                                           self._settings.centre)
+        return ((left_px + u * (right_px - left_px)) / frame_w, (top_px + v * (bottom_px - top_px)) / frame_h)
 
     # ----- settings -----
 
@@ -166,7 +236,7 @@ class PreviewPanel:
         if result is None:
             return False
         start = time.perf_counter()
-        dpg.set_value(self.texture, result.texture)
+        self.texture.show_buffer(result.texture)
         self.stats.record(result, (time.perf_counter() - start) * 1000.0)
         self.last_result = result
         if result.intensity is None:
@@ -194,3 +264,9 @@ def _open_with_mask(spec: str, mask: Path | None) -> tuple[FrameSource, FixedMas
         return source, None
     shape = source.image.shape[:2] if isinstance(source, ImageSource) else None
     return source, FixedMask(read_mask(mask, shape))
+
+
+def _clamped_centre(centre: tuple[float, float], zoom: float) -> tuple[float, float]:
+    """`centre` moved so the view at `zoom` stays inside the frame."""
+    half = 0.5 / max(1.0, zoom)
+    return (float(np.clip(centre[0], half, 1.0 - half)), float(np.clip(centre[1], half, 1.0 - half)))

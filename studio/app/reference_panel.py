@@ -9,8 +9,9 @@ import dearpygui.dearpygui as dpg
 import numpy as np
 
 from studio.app.dialogs import ask_file
-from studio.app.preview import fit_box, strip_picture, thumbnail, to_texture
+from studio.app.preview import fit_box, strip_picture, thumbnail
 from studio.app.state import MaskChoice, Reference, Slot
+from studio.app.textures import RawTexture
 from studio.color import parse_hex, to_hex
 from studio.lut import LUT3D
 from studio.sources import IMAGE_SUFFIXES
@@ -41,16 +42,13 @@ class ReferencePanel:
         self._shown: tuple[Reference | None, float | None] | None = None
         self._drag_start: tuple[float, float] | None = None
         self._drawing = False
-        with dpg.texture_registry():
-            self.thumb_texture = dpg.add_raw_texture(THUMB, THUMB, to_texture(np.full((THUMB, THUMB, 3), 40, np.uint8)),
-                                                     format=dpg.mvFormat_Float_rgb)
-            self.strip_texture = dpg.add_raw_texture(*STRIP_SIZE, to_texture(strip_picture(None, *STRIP_SIZE)),
-                                                     format=dpg.mvFormat_Float_rgb)
+        self.thumb_texture = RawTexture(THUMB, THUMB, np.full((THUMB, THUMB, 3), 40, np.uint8))
+        self.strip_texture = RawTexture(*STRIP_SIZE, strip_picture(None, *STRIP_SIZE))
         with dpg.child_window(height=392, border=True):
             dpg.add_text(f"{role.capitalize()} reference", color=(230, 200, 120))
             with dpg.group(horizontal=True):
                 with dpg.drawlist(width=THUMB, height=THUMB) as self.drawlist:
-                    dpg.draw_image(self.thumb_texture, (0, 0), (THUMB, THUMB))
+                    dpg.draw_image(self.thumb_texture.tag, (0, 0), (THUMB, THUMB))
                     self.rectangle = dpg.draw_rectangle((0, 0), (0, 0), color=(255, 255, 0), thickness=2, show=False)
                 with dpg.group():
                     dpg.add_button(label="Load photo...", width=200, callback=self._ask_photo)
@@ -68,7 +66,7 @@ class ReferencePanel:
                 dpg.bind_item_handler_registry(slider, edit_done)
                 self.sliders[name] = slider
             dpg.add_text("Baked LUT (strip: x = r + N*b, y = g)")
-            dpg.add_image(self.strip_texture, width=520, height=28)
+            dpg.add_image(self.strip_texture.tag, width=520, height=28)
 
     # ----- refresh from state -----
 
@@ -90,13 +88,13 @@ class ReferencePanel:
             text = (f"{reference.path.name}\nhair intensity {reference.intensity:.3f}\n"
                     f"hair {reference.hair_fraction:.1%} of the image\nmask: {reference.mask_choice.describe()}")
             dpg.set_value(self.mask_combo, MASK_LABELS[reference.mask_choice.kind])
-        dpg.set_value(self.thumb_texture, to_texture(picture))
+        self.thumb_texture.show(picture)
         dpg.set_value(self.info, text)
         dpg.configure_item(self.rectangle, show=False)
 
     def show_lut(self, lut: LUT3D | None) -> None:
         """Show the baked LUT strip (grey while the role has no intensity)."""
-        dpg.set_value(self.strip_texture, to_texture(strip_picture(lut, *STRIP_SIZE)))
+        self.strip_texture.show(strip_picture(lut, *STRIP_SIZE))
 
     # ----- callbacks -----
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dearpygui.dearpygui as dpg
 import numpy as np
 
-from studio.app.preview import to_texture
 from studio.app.response import RAMP_WIDTH, ResponseRamp, with_markers
+from studio.app.textures import RawTexture
 
 WARNING_COLOUR = (255, 190, 90)
 _WIDTH_SCALE = 2  # screen pixels per strip column
@@ -20,12 +20,10 @@ class ResponsePanel:
         blank = with_markers(_EMPTY, None)
         self._shape = blank.shape[:2]
         self._shown: tuple[int, int | None] | None = None
-        with dpg.texture_registry():
-            self.texture = dpg.add_raw_texture(RAMP_WIDTH, self._shape[0], to_texture(blank),
-                                               format=dpg.mvFormat_Float_rgb)
+        self.texture = RawTexture(RAMP_WIDTH, self._shape[0], blank)
         dpg.add_text("Response, dark hair to light: greys and hair recoloured; ticks at the references, a line at "
                      "the live frame", wrap=540, color=(160, 160, 160))
-        dpg.add_image(self.texture, width=RAMP_WIDTH * _WIDTH_SCALE, height=self._shape[0])
+        dpg.add_image(self.texture.tag, width=RAMP_WIDTH * _WIDTH_SCALE, height=self._shape[0])
         self.warning = dpg.add_text("", color=WARNING_COLOUR, wrap=540)
 
     def show(self, ramp: ResponseRamp | None, live_intensity: float | None) -> None:
@@ -36,7 +34,7 @@ class ResponsePanel:
         if key == self._shown:
             return
         self._shown = key
-        dpg.set_value(self.texture, to_texture(with_markers(ramp, live_intensity)))
+        self.texture.show(with_markers(ramp, live_intensity))
         dpg.set_value(self.warning, ramp.warning())
 
 

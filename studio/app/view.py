@@ -34,6 +34,10 @@ from studio.errors import StudioError
 VIEWPORT = (1600, 1000)
 """Initial window size (width, height)."""
 
+PREVIEW_MARGINS = (600, 215)
+"""Pixels of the window's width and height the preview leaves to the rest (the reference panels on the left,
+the menu, source row, controls and status lines)."""
+
 UI_FPS = 60
 """Most window redraws a second (a display's refresh rate)."""
 
@@ -70,6 +74,7 @@ class StudioView:
         self.segmenters = SegmenterLoader(segmenter_factory)
         self._baked: Baked | None = None
         self._last_draw = 0.0
+        self._panning: tuple[float, float] | None = None  # the right-button drag so far, while it pans
         self._requested = None
         self._mode: tuple[str, float | None] = (self.studio.preview_mode, self.studio.preview_position())
         self._build()
@@ -114,7 +119,11 @@ class StudioView:
             dpg.add_mouse_click_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("down"))
             dpg.add_mouse_drag_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("drag"))
             dpg.add_mouse_release_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("up"))
+            dpg.add_mouse_wheel_handler(callback=lambda sender, steps, *_: self.preview.wheel(steps))
+            dpg.add_mouse_drag_handler(button=dpg.mvMouseButton_Right, callback=self._right_drag)
+            dpg.add_mouse_release_handler(button=dpg.mvMouseButton_Right, callback=self._right_release)
         dpg.set_exit_callback(lambda *_: self.quit())
+        dpg.set_viewport_resize_callback(lambda *_: self._fit_preview())
         dpg.setup_dearpygui()
         dpg.show_viewport()
         dpg.set_primary_window(self.window, True)
@@ -315,6 +324,25 @@ class StudioView:
                    [("Save", lambda: self.save(then=action)), ("Discard", action), ("Cancel", lambda: None)])
 
     # ----- input -----
+
+    def _fit_preview(self) -> None:
+        """Size the preview to the window (on every resize of the window)."""
+        width, height = dpg.get_viewport_client_width(), dpg.get_viewport_client_height()
+        if width > 0 and height > 0:
+            self.preview.fit(width - PREVIEW_MARGINS[0], height - PREVIEW_MARGINS[1])
+
+    def _right_drag(self, sender: int, drag: list[float], *_: object) -> None:
+        """A right-button drag that started over the preview pans it (`drag`: button, dx, dy so far)."""
+        if self._panning is None:
+            if not dpg.is_item_hovered(self.preview.image):
+                return
+            self._panning = (0.0, 0.0)
+        dx, dy = drag[1] - self._panning[0], drag[2] - self._panning[1]
+        self._panning = (drag[1], drag[2])
+        self.preview.pan(dx, dy)
+
+    def _right_release(self, *_: object) -> None:
+        self._panning = None
 
     def _each_panel(self, event: str) -> None:
         for panel in self.panels.values():

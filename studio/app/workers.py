@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from studio.app.preview import compose_preview, to_texture
+from studio.app.preview import compose_preview, to_texture, zoom_region
 from studio.app.response import ResponseRamp, middle_tone_hair, response_ramp
 from studio.app.state import Recipe, preset_from_recipe, recipe_luts
 from studio.errors import StudioError
@@ -188,8 +188,14 @@ class LookBaker:
         self.latest: Baked | None = None
         self.error = ""
         self._request: Recipe | None = None
+        self._baking = False
         self._wake = threading.Condition()
         threading.Thread(target=self._run, name="baker", daemon=True).start()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a recipe is waiting or being baked."""
+        return self._request is not None or self._baking
 
     def request(self, recipe: Recipe) -> None:
         """Ask for `recipe` to be baked (replacing any request not started yet)."""
@@ -202,11 +208,14 @@ class LookBaker:
             with self._wake:
                 self._wake.wait_for(lambda: self._request is not None)
                 recipe, self._request = self._request, None
+                self._baking = True
             try:
                 self.latest = bake_recipe(recipe)
                 self.error = ""
             except (StudioError, ValueError) as error:
                 self.error = str(error)
+            finally:
+                self._baking = False
 
 
 def bake_recipe(recipe: Recipe) -> Baked:
@@ -222,14 +231,18 @@ def bake_recipe(recipe: Recipe) -> Baked:
 @dataclass(frozen=True)
 class PreviewSettings:
     """How the preview renders: the Recolorizer (None: show the feed unchanged), a forced anchor position
-    (None: automatic), the before/after split (fraction shown 'before', from the left), the mask overlay
-    and the texture size (width, height)."""
+    (None: automatic), the before/after split (fraction shown 'before', from the left), the mask overlay,
+    the texture size (width, height), the zoom (>= 1) around `centre` (fractions of the frame) and `before`
+    (the A/B toggle: the feed unchanged, recoloured in the background so the flip back is instant)."""
 
     recolorizer: Recolorizer | None = None
     position: float | None = None
     split: float = 0.0
     overlay: bool = False
     size: tuple[int, int] = (960, 540)
+    zoom: float = 1.0
+    centre: tuple[float, float] = (0.5, 0.5)
+    before: bool = False
 
 
 @dataclass(frozen=True)
@@ -253,8 +266,11 @@ class PreviewWorker:
     once the segmenter has loaded when the frame came before it."""
 
     def __init__(self, frames: DropQueue[Frame], segmenter: Callable[[], FrameSegmenter | None],
-                 settings: PreviewSettings) -> None:
+                 settings: PreviewSettings, hold: Callable[[], bool] = lambda: False) -> None:
+        """`hold()` True makes the worker take no new frame (e.g. while a look bakes: the cores go to the
+        bake, so an edit reaches the screen sooner; the last frame is re-rendered with it at once)."""
         self.frames = frames
+        self._hold = hold
         self.results: DropQueue[PreviewResult] = DropQueue(1)
         self.error = ""
         self._segmenter = segmenter
@@ -288,6 +304,9 @@ class PreviewWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if self._hold():
+                time.sleep(0.005)
+                continue
             frame = self.frames.get(timeout=0.02)
             try:
                 if frame is not None:
@@ -327,7 +346,11 @@ class PreviewWorker:
         self._last = (frame, (mask, segment_ms) if mask is not None else None)
         start = time.perf_counter()
         recoloured = result.frame if result is not None else frame.pixels
-        picture = compose_preview(frame.pixels, recoloured, mask, settings.split, settings.overlay, settings.size)
+        region = None
+        if settings.zoom > 1.0:
+            region = zoom_region(*frame.pixels.shape[:2], settings.zoom, settings.centre)
+        picture = compose_preview(frame.pixels, recoloured, mask, settings.split, settings.overlay, settings.size,
+                                  region, settings.before)
         texture = to_texture(picture)
         timings = {"capture": frame.capture_ms, "segment": segment_ms,
                    "recolour": result.timings["recolour"] if result is not None else 0.0,

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from studio.app import recent
-from studio.app.preview import compose_preview, fit_box, letterbox
+from studio.app.preview import compose_preview, fit_box, letterbox, zoom_region
 from studio.app.state import (
     MaskChoice,
     Studio,
@@ -357,6 +357,12 @@ def test_preview_pictures_and_stats() -> None:
     before, after = np.zeros((4, 8, 3), np.uint8), np.full((4, 8, 3), 90, np.uint8)
     picture = compose_preview(before, after, None, 0.0, overlay=True, size=(8, 4))
     assert np.array_equal(picture, after)
+    assert np.array_equal(compose_preview(before, after, None, 0.5, False, (8, 4), before=True), before)  # A/B
+    assert zoom_region(720, 1280, 2.0, (0.5, 0.5)) == (320, 180, 960, 540)
+    assert zoom_region(720, 1280, 4.0, (0.0, 1.0)) == (0, 540, 320, 720)  # kept inside the frame
+    ramp = np.tile(np.arange(8, dtype=np.uint8)[None, :, None] * 30, (4, 1, 3))
+    zoomed = compose_preview(ramp, ramp, None, 0.0, False, (8, 4), region=zoom_region(4, 8, 2.0, (0.75, 0.5)))
+    assert zoomed[:, 2:6].min() >= 4 * 30 - 15  # the right half of the ramp, enlarged
     stats = PreviewStats()
     assert stats.fps is None and stats.summary() == "FPS -"
     queue: DropQueue[int] = DropQueue(2)
