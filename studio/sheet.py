@@ -13,17 +13,17 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
+from studio import resources
 from studio.atomic import atomic_path
 from studio.errors import PresetError
 from studio.images import ImageError, read_mask, read_rgb
 from studio.preset import Preset, load_preset
 from studio.runtime import Recolorizer
 
-_ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_PRESETS = _ROOT / "lut_presets"
-"""The shipped presets (a source checkout's lut_presets/)."""
-REFERENCE_IMAGES = _ROOT / "reference_images"
-"""The reference swatches the shipped presets were authored from (a source checkout's reference_images/)."""
+SHIPPED_PRESETS = resources.shipped("lut_presets")
+"""The shipped presets (lut_presets/ of the checkout, or its copy in the installed package)."""
+REFERENCE_IMAGES = resources.shipped("reference_images")
+"""The reference swatches the shipped presets were authored from (reference_images/, likewise)."""
 
 _PAPER = (246, 246, 246)  # sheet background
 _INK = (34, 34, 34)  # label text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import cv2
@@ -15,6 +13,7 @@ from studio.look import Look
 from studio.lut import LUT3D
 from studio.preset import Anchor, Preset
 from studio.runtime import VISIBLE_MASK, Recolorizer
+from tests.light_install import run_light
 
 DARK_LOOK = Look(target="#5a2412")
 LIGHT_LOOK = Look(target="#e0a070", shine=0.5)
@@ -169,13 +168,28 @@ def test_identity_anchors_move_hair_by_at_most_a_level_and_nothing_else():
     np.testing.assert_array_equal(out[mask == 0], frame[mask == 0])
 
 
-def test_runtime_imports_neither_the_gui_nor_the_model_runtime_nor_colour_science():
-    code = (  # colour-science takes about a second to import and only baking looks needs it
-        "import sys, studio.runtime, studio.lut, studio.preset, studio.pipeline; "
-        "studio.runtime.Recolorizer.from_file('lut_presets/copper.yaml'); "
-        "studio.pipeline.HairPipeline.create('lut_presets/copper.yaml'); "
-        "bad = [m for m in ('dearpygui', 'onnxruntime', 'colour') if m in sys.modules]; "
-        "sys.exit(f'imported {bad}' if bad else 0)"
+def test_the_light_install_plays_a_shipped_preset(tmp_path):
+    """numpy, OpenCV, PyYAML and jsonschema are all an app needs: with the `studio` extra's packages unimportable
+    (the GUI, the model runtime, colour-science, ...), the runtime and the pipeline recolour a photo with a shipped
+    preset and its mask, to the same pixels as with everything installed."""
+    code = (
+        "import sys\n"
+        "import cv2, numpy as np\n"
+        "import studio.lut\n"
+        "from studio.pipeline import HairPipeline\n"
+        "from studio.preset import load_preset\n"
+        "from studio.runtime import Recolorizer\n"
+        "frame = cv2.cvtColor(cv2.imread('reference_images/middle.png'), cv2.COLOR_BGR2RGB)\n"
+        "mask = cv2.imread('reference_images/middle_mask.png', cv2.IMREAD_GRAYSCALE).astype(np.float32) / 255\n"
+        "out = Recolorizer(load_preset('lut_presets/copper.yaml'))(frame, mask)\n"
+        "with HairPipeline.create('lut_presets/copper.yaml') as pipeline:\n"
+        "    assert np.array_equal(pipeline.process(frame, mask).frame, out)\n"
+        "np.save(sys.argv[1], out)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    result = run_light(code, str(tmp_path / "out.npy"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
+    frame = cv2.cvtColor(cv2.imread(str(ROOT / "reference_images/middle.png")), cv2.COLOR_BGR2RGB)
+    mask = cv2.imread(str(ROOT / "reference_images/middle_mask.png"), cv2.IMREAD_GRAYSCALE).astype(np.float32) / 255
+    expected = Recolorizer.from_file(ROOT / "lut_presets/copper.yaml")(frame, mask)
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), expected)
+    assert np.abs(expected.astype(int) - frame).max() > 10  # the preset did recolour the hair

@@ -9,14 +9,18 @@ from pathlib import Path
 from studio.digest import sha256_file
 from studio.segmentation.manifest import load_manifest, models_dir, onnx_path, tflite_path
 
+_DEST_HELP = "folder for the files (default: the one `models info` shows)"
+"""--dest's help: the default folder depends on the environment (see models_dir)."""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `models fetch`, `models install` and `models info`."""
     models = subparsers.add_parser(
         "models",
         help="download, install and inspect the hair model",
-        description="Get MediaPipe's hair segmentation model, check it against models/hair_segmentation.yaml "
-        "and convert it to ONNX. Files go to $STUDIO_MODELS_DIR when set, else to the repository's models/.",
+        description="Get MediaPipe's hair segmentation model, check it against the shipped manifest "
+        "(models/hair_segmentation.yaml) and convert it to ONNX. Files go to $STUDIO_MODELS_DIR when set, else to "
+        "the checkout's models/ when running from source, else to a per-user folder; `models info` shows which.",
     )
     commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
 
@@ -27,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "size and SHA-256, and convert it to ONNX.",
     )
     fetch.add_argument("--url", help="download from this URL instead (the file must still match the manifest)")
-    fetch.add_argument("--dest", type=Path, help="folder for the files (default: $STUDIO_MODELS_DIR or models/)")
+    fetch.add_argument("--dest", type=Path, help=_DEST_HELP)
     fetch.add_argument("--quiet", action="store_true", help="no progress bar")
     fetch.set_defaults(func=_fetch)
 
@@ -38,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "SHA-256 against the manifest, and convert it to ONNX.",
     )
     install.add_argument("--from", dest="source", type=Path, required=True, metavar="PATH", help="the .tflite file")
-    install.add_argument("--dest", type=Path, help="folder for the files (default: $STUDIO_MODELS_DIR or models/)")
+    install.add_argument("--dest", type=Path, help=_DEST_HELP)
     install.set_defaults(func=_install)
 
     info = commands.add_parser(

@@ -1,7 +1,8 @@
 """The model manifest (models/hair_segmentation.yaml) and where the model files live.
 
-The manifest is part of the repository; the files it describes (the downloaded .tflite and the .onnx
-converted from it) are generated into `models_dir()`: `$STUDIO_MODELS_DIR` when set, else `models/`.
+The manifest ships with the package (`studio.resources`); the files it describes (the downloaded .tflite and the
+.onnx converted from it) are generated into `models_dir()`: `$STUDIO_MODELS_DIR` when set, else the checkout's
+models/ when running from source, else a per-user folder (an installed package's folder may not be writable).
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from typing import Any
 
 import yaml
 
-import studio
+from studio import resources
 from studio.segmentation.errors import ModelError
 
 MODELS_DIR_VARIABLE = "STUDIO_MODELS_DIR"
 """Environment variable naming the folder for the downloaded and converted model files."""
 
-REPOSITORY_MODELS_DIR = Path(studio.__file__).resolve().parents[1] / "models"
-"""The repository's models/ folder, which holds the manifest."""
-
-DEFAULT_MANIFEST = REPOSITORY_MODELS_DIR / "hair_segmentation.yaml"
+DEFAULT_MANIFEST = resources.shipped("models") / "hair_segmentation.yaml"
+"""The shipped manifest: models/hair_segmentation.yaml of the checkout, or its copy in the installed package."""
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -59,9 +58,13 @@ class ModelManifest:
 
 
 def models_dir() -> Path:
-    """The folder for the downloaded .tflite and converted .onnx: `$STUDIO_MODELS_DIR` if set, else models/."""
+    """The folder for the downloaded .tflite and converted .onnx: `$STUDIO_MODELS_DIR` if set, else the
+    checkout's models/ (beside the manifest) when running from source, else `models` in the user's data folder."""
     override = os.environ.get(MODELS_DIR_VARIABLE)
-    return Path(override).expanduser() if override else REPOSITORY_MODELS_DIR
+    if override:
+        return Path(override).expanduser()
+    source = resources.checkout()
+    return source / "models" if source is not None else resources.user_data_dir() / "models"
 
 
 def tflite_path(directory: str | Path | None = None) -> Path:
@@ -75,7 +78,7 @@ def onnx_path(directory: str | Path | None = None) -> Path:
 
 
 def load_manifest(path: str | Path | None = None) -> ModelManifest:
-    """Read and validate a manifest (default: models/hair_segmentation.yaml); ModelError names the file."""
+    """Read and validate a manifest (default: the shipped `DEFAULT_MANIFEST`); ModelError names the file."""
     return _load(Path(path) if path is not None else DEFAULT_MANIFEST)
 
 
