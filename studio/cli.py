@@ -81,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: `hair-studio {args.command}` needs {package}, which this install lacks (the light install "
               f"only plays presets); add the `studio` extra: {STUDIO_EXTRA_INSTALL}", file=sys.stderr)
         return 1
+    except OSError as error:
+        if error.filename is None:  # not about a file: a bug, shown with its traceback
+            raise
+        # The last line of defence: a file problem a command did not report itself (a full disk, a permission)
+        print(f"error: {error.filename}: {error.strerror or error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

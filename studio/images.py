@@ -46,22 +46,33 @@ def read_mask(path: str | Path, shape: tuple[int, int] | None = None) -> np.ndar
 
 
 def write_image(path: str | Path, pixels: np.ndarray) -> None:
-    """Write uint8 RGB (or grey) pixels atomically; the format follows the suffix (.png, .jpg, ...)."""
+    """Write uint8 RGB (or grey) pixels atomically; the format follows the suffix (.png, .jpg, ...). ImageError
+    names the file when it cannot be written (no suffix, a folder, a read-only folder, a full disk, ...)."""
     path = Path(path)
-    if not path.parent.is_dir():
-        raise ImageError("the folder does not exist", path.parent)
+    if not path.suffix:
+        raise ImageError("the file name needs an image suffix such as .png or .jpg", path)
     try:
+        if not path.parent.is_dir():
+            raise ImageError("the folder does not exist", path.parent)
+        if path.is_dir():
+            raise ImageError("is a folder; give a file name", path)
         with atomic_path(path) as temp:
             iio.imwrite(temp, pixels, extension=path.suffix.lower())
     except (OSError, ValueError, TypeError) as error:
-        raise ImageError(f"could not write image: {error}", path) from None
+        raise ImageError(f"could not write image: {getattr(error, 'strerror', None) or error}", path) from None
 
 
 def _read(path: str | Path) -> np.ndarray:
+    """The pixels of an image file; CMYK (and YCCK) JPEGs are converted to RGB rather than read as inks."""
     path = Path(path)
-    if not path.is_file():
-        raise ImageError("file not found", path)
     try:
-        return np.asarray(iio.imread(path))
+        if not path.is_file():
+            raise ImageError("file not found", path)
+        pixels = np.asarray(iio.imread(path))
+        if pixels.ndim == 3 and pixels.shape[2] == 4 and iio.immeta(path).get("mode") == "CMYK":
+            pixels = np.asarray(iio.imread(path, mode="RGB"))  # Pillow undoes YCCK and Adobe's inverted inks
+        return pixels
+    except ImageError:
+        raise
     except Exception as error:  # imageio raises many plugin-specific types for unreadable files
         raise ImageError(f"not a readable image ({type(error).__name__})", path) from None

@@ -37,7 +37,7 @@ import numpy as np
 from studio.atomic import atomic_path
 from studio.colour_science import colour_science
 from studio.errors import LutError
-from studio.lut import LUT3D, to_strip
+from studio.lut import LUT3D, read_png, to_strip
 
 if TYPE_CHECKING:
     import colour
@@ -132,13 +132,29 @@ class Layout:
 
     def read(self, path: str | Path) -> colour.LUT3D:
         """Read a PNG in this layout (see `decode`); LutError names the file on any problem."""
-        pixels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-        if pixels is None or pixels.ndim != 3 or pixels.shape[2] != 3:
-            raise LutError(f"not a readable RGB PNG for layout {self.name}", path)
+        pixels = self.read_pixels(path)
         try:
-            return self.decode(cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB))
+            return self.decode(pixels)
         except LutError as error:
             raise LutError(error.problem, path) from None
+
+    def read_pixels(self, path: str | Path) -> np.ndarray:
+        """The RGB pixels (uint8 or uint16) of a PNG in this layout, its size checked before it is decoded;
+        LutError names the file on any problem."""
+        try:
+            pixels = read_png(path, self._size_problem)
+        except LutError as error:
+            raise LutError(error.problem, path) from None
+        except OSError as error:
+            raise LutError(f"cannot read: {error.strerror or error}", path) from None
+        if pixels.ndim != 3 or pixels.shape[2] != 3:
+            raise LutError(f"not a readable RGB PNG for layout {self.name}", path)
+        return cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
+
+    def _size_problem(self, width: int, height: int) -> str | None:
+        if (height, width) == self.image_shape:
+            return None
+        return f"{self.name}: expected a {self.image_shape[1]}x{self.image_shape[0]} RGB image, got {width}x{height}"
 
 
 def _strip(size: int, flipped: bool = False, platforms: str = "") -> Layout:
@@ -179,11 +195,15 @@ def resample(lut: LUT3D, levels: np.ndarray) -> np.ndarray:
 
 
 def write_png(path: str | Path, pixels: np.ndarray) -> None:
-    """Write uint8 or uint16 RGB pixels atomically as PNG (OpenCV: it writes 16-bit RGB; BGR order)."""
+    """Write uint8 or uint16 RGB pixels atomically as PNG (OpenCV: it writes 16-bit RGB; BGR order); LutError
+    names the file when it cannot be written."""
     path = Path(path)
-    with atomic_path(path) as temp:
-        if not cv2.imwrite(str(temp), cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2BGR)):
-            raise LutError("could not write PNG", path)
+    try:
+        with atomic_path(path) as temp:
+            if not cv2.imwrite(str(temp), cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2BGR)):
+                raise LutError("could not write PNG", path)
+    except OSError as error:
+        raise LutError(f"could not write: {error.strerror or error}", path) from None
 
 
 def quantise(image: np.ndarray, bits: int) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,48 +90,59 @@ class LUT3D:
 
     @classmethod
     def read(cls, path: str | Path) -> LUT3D:
-        """Read a `.png` strip (8- or 16-bit RGB) or a `.cube` file, chosen by suffix."""
+        """Read a `.png` strip (8- or 16-bit RGB) or a `.cube` file, chosen by suffix; LutError names the file."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix not in (".png", ".cube"):
             raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
-        if not path.exists():
-            raise LutError("LUT file not found", path)
-        if not stat.S_ISREG(path.stat().st_mode):
-            raise LutError("not a regular file", path)
-        limit = MAX_CUBE_BYTES if suffix == ".cube" else MAX_PNG_BYTES
-        if path.stat().st_size > limit:
-            raise LutError(f"the file is larger than {limit >> 20} MB, more than a LUT can be", path)
         try:
+            if not path.exists():
+                raise LutError("LUT file not found")
+            if not stat.S_ISREG(path.stat().st_mode):
+                raise LutError("not a regular file")
+            limit = MAX_CUBE_BYTES if suffix == ".cube" else MAX_PNG_BYTES
+            if path.stat().st_size > limit:
+                raise LutError(f"the file is larger than {limit >> 20} MB, more than a LUT can be")
             return _read_png(path) if suffix == ".png" else _read_cube(path)
         except LutError as error:
             raise LutError(error.problem, path) from None
+        except OSError as error:  # unreadable, or a name longer than the file system allows
+            raise LutError(f"cannot read: {error.strerror or error}", path) from None
 
     def write(self, path: str | Path, bits: int = 16, title: str | None = None) -> None:
         """Write atomically as a `.png` strip (`bits` 16 or 8) or a `.cube` file, chosen by suffix; a `.cube`
         gets `title` as its TITLE (default: the file's stem; double quotes and line breaks are replaced, so
-        the line stays one quoted string)."""
+        the line stays one quoted string). LutError names the file on any failure (a full disk, a read-only
+        folder, a name too long), and the file that was there is kept."""
         path = Path(path)
         suffix = path.suffix.lower()
-        if not path.parent.is_dir():
-            raise LutError("the folder does not exist", path.parent)
-        if suffix == ".png":
-            if bits not in (8, 16):
+        try:
+            if not path.parent.is_dir():
+                raise LutError("the folder does not exist", path.parent)
+            if path.is_dir():
+                raise LutError("is a folder; give a file name", path)
+            if suffix not in (".png", ".cube"):
+                raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
+            if suffix == ".png" and bits not in (8, 16):
                 raise LutError(f"PNG LUTs are 8- or 16-bit, not {bits}-bit", path)
-            strip = to_strip(self._table)
-            scale, dtype = (65535.0, np.uint16) if bits == 16 else (255.0, np.uint8)
-            pixels = np.round(strip * scale).astype(dtype)
             with atomic_path(path) as temp:
-                # OpenCV writes 16-bit RGB PNG (imageio's Pillow writer cannot); it expects BGR order.
-                if not cv2.imwrite(str(temp), cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)):
-                    raise LutError("could not write PNG", path)
-        elif suffix == ".cube":
-            with atomic_path(path) as temp:
-                colour = colour_science()
-                name = " ".join((title if title is not None else path.stem).replace('"', "'").split())
-                colour.write_LUT(colour.LUT3D(table=self._table.astype(np.float64), name=name), str(temp))
-        else:
-            raise LutError(f"unknown LUT format {path.suffix!r} (use .png or .cube)", path)
+                if suffix == ".png":
+                    self._write_png(temp, bits)
+                else:
+                    colour = colour_science()
+                    name = " ".join((title if title is not None else path.stem).replace('"', "'").split())
+                    colour.write_LUT(colour.LUT3D(table=self._table.astype(np.float64), name=name), str(temp))
+        except LutError as error:
+            raise LutError(error.problem, error.path or path) from None
+        except OSError as error:
+            raise LutError(f"could not write: {error.strerror or error}", path) from None
+
+    def _write_png(self, path: Path, bits: int) -> None:
+        scale, dtype = (65535.0, np.uint16) if bits == 16 else (255.0, np.uint8)
+        pixels = np.round(to_strip(self._table) * scale).astype(dtype)
+        # OpenCV writes 16-bit RGB PNG (imageio's Pillow writer cannot); it expects BGR order.
+        if not cv2.imwrite(str(path), cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)):
+            raise LutError("could not write PNG")
 
 
 def trilinear(table: np.ndarray, rgb: np.ndarray) -> np.ndarray:
@@ -166,24 +178,34 @@ MAX_PNG_BYTES = 64 << 20  # a 65-point 16-bit strip is 1.6 MB uncompressed
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _read_png(path: Path) -> LUT3D:
-    with path.open("rb") as stream:
+def read_png(path: str | Path, size_problem: Callable[[int, int], str | None]) -> np.ndarray:
+    """The pixels of the PNG at `path` as OpenCV decodes them unchanged (BGR order, uint8 or uint16), decoded only
+    once the IHDR chunk, read first, declares a width and height that `size_problem` accepts (it returns None, or
+    the problem): a few kilobytes declaring gigapixels are refused before any memory is spent on them.
+    LutError says what is wrong (not a PNG, the size problem, undecodable); callers add the file."""
+    with Path(path).open("rb") as stream:
         header = stream.read(24)
     if len(header) < 24 or not header.startswith(_PNG_SIGNATURE) or header[12:16] != b"IHDR":
         raise LutError("not a readable PNG image: it does not start like a PNG (another format renamed, or damaged)")
-    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
-    if height not in LUT_SIZES or width != height * height:  # checked before decoding: no pixel bombs
-        raise LutError(f"a PNG LUT strip must be N*N wide and N high with N in {LUT_SIZES}, got {width}x{height}")
+    problem = size_problem(int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
+    if problem:
+        raise LutError(problem)
     pixels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if pixels is None:
         raise LutError("not a readable PNG image")
+    return pixels
+
+
+def _strip_size_problem(width: int, height: int) -> str | None:
+    if height not in LUT_SIZES or width != height * height:
+        return f"a PNG LUT strip must be N*N wide and N high with N in {LUT_SIZES}, got {width}x{height}"
+    return None
+
+
+def _read_png(path: Path) -> LUT3D:
+    pixels = read_png(path, _strip_size_problem)
     if pixels.ndim != 3 or pixels.shape[2] != 3:
         raise LutError(f"a PNG LUT must be 3-channel RGB, got shape {pixels.shape}")
-    n = pixels.shape[0]
-    if pixels.shape[1] != n * n or n not in LUT_SIZES:
-        raise LutError(
-            f"a PNG LUT strip must be N*N wide and N high with N in {LUT_SIZES}, got {pixels.shape[1]}x{n}"
-        )
     scale = 65535.0 if pixels.dtype == np.uint16 else 255.0
     strip = cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB).astype(np.float32) / scale
     return LUT3D(from_strip(strip))

@@ -34,12 +34,12 @@ import yaml
 from tqdm import tqdm
 
 from studio import __version__
-from studio.atomic import write_bytes_atomic
+from studio.atomic import temporary_folder, write_bytes_atomic
 from studio.digest import sha256_file
 from studio.errors import LutError, StudioError
 from studio.images import write_image
 from studio.layouts import LAYOUTS, quantise, write_png
-from studio.lut import LUT3D
+from studio.lut import LUT3D, read_png
 from studio.pack_archive import PackError, PackLimits, extract_pack, name_problem, write_zip
 from studio.preset import MAX_PRESET_BYTES, Preset, anchor_label, load_preset, validate
 from studio.sheet import recolor_panels
@@ -50,6 +50,7 @@ PACK_SCHEMA_VERSION = 1
 
 MANIFEST = "pack.yaml"
 THUMBNAIL_WIDTH = 256  # pixels
+MAX_THUMBNAIL_SIDE = 2048  # pixels: a thumbnail declaring more is refused before it is decoded
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,21 +76,27 @@ def build_pack(presets: Iterable[str | Path], output: str | Path, image: np.ndar
     if unknown:
         raise PackError(f"unknown texture layouts {unknown} (choose from {', '.join(LAYOUTS)})")
     loaded = _load_presets([Path(p) for p in presets])
-    if output.suffix.lower() != ".zip" and output.exists():
-        raise PackError("already exists; remove it or choose another output", output)
-    if not output.parent.is_dir():
-        raise PackError("the folder does not exist", output.parent)
-    staging = Path(tempfile.mkdtemp(prefix=".pack-", dir=output.parent))
     try:
-        entries = [_stage_preset(staging, preset, image, mask, layouts, bits)
-                   for preset in tqdm(loaded, desc="presets", unit="preset", disable=not progress)]
-        manifest = _stage_package_files(staging, name, version, entries)
-        if output.suffix.lower() == ".zip":
-            write_zip(staging, output)
-        else:
-            staging.rename(output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if output.exists() and (output.is_dir() or output.suffix.lower() != ".zip"):
+            raise PackError("already exists; remove it or choose another output", output)
+        if not output.parent.is_dir():
+            raise PackError("the folder does not exist", output.parent)
+        staging = temporary_folder(output.parent, "pack")
+        try:
+            entries = [_stage_preset(staging, preset, image, mask, layouts, bits)
+                       for preset in tqdm(loaded, desc="presets", unit="preset", disable=not progress)]
+            manifest = _stage_package_files(staging, name, version, entries)
+            if output.suffix.lower() == ".zip":
+                write_zip(staging, output)
+            else:
+                staging.rename(output)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except PackError:
+        raise
+    except (OSError, StudioError) as error:  # a full disk, a read-only folder: reported against the output
+        reason = error.problem if isinstance(error, StudioError) else error.strerror or error
+        raise PackError(f"could not write the pack: {reason}", output) from None
     return manifest
 
 
@@ -299,20 +306,32 @@ def _preset_problems(root: Path, entry: dict) -> list[str]:
         problems += _lut_file_problems(root, anchor["cube"], LUT3D.read)
         for texture in anchor["textures"]:
             problems += _lut_file_problems(root, texture["path"], _texture_reader(texture))
-    if cv2.imread(str(root / entry["thumbnail"]), cv2.IMREAD_COLOR) is None:
-        problems.append(f"{entry['thumbnail']}: not a readable image")
+    problems += _lut_file_problems(root, entry["thumbnail"], _read_thumbnail)
     return problems
 
 
 def _texture_reader(texture: dict) -> Callable[[Path], object]:
-    """A reader that checks a texture file's bit depth and decodes it in its layout (LutError if not)."""
+    """A reader that checks a texture file's size and bit depth and decodes it in its layout (LutError if not)."""
 
     def read(path: Path) -> None:
-        pixels = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-        if pixels is not None and pixels.dtype.itemsize * 8 != texture["bits"]:
+        layout = LAYOUTS[texture["layout"]]
+        pixels = layout.read_pixels(path)
+        if pixels.dtype.itemsize * 8 != texture["bits"]:
             raise LutError(f"a {pixels.dtype.itemsize * 8}-bit PNG, but the manifest says {texture['bits']}-bit")
-        LAYOUTS[texture["layout"]].read(path)
+        layout.decode(pixels)
     return read
+
+
+def _read_thumbnail(path: Path) -> None:
+    """Decode a thumbnail once its declared size is at most MAX_THUMBNAIL_SIDE a side (LutError if not)."""
+    read_png(path, _thumbnail_size_problem)
+
+
+def _thumbnail_size_problem(width: int, height: int) -> str | None:
+    if 0 < width <= MAX_THUMBNAIL_SIDE and 0 < height <= MAX_THUMBNAIL_SIDE:
+        return None
+    most = MAX_THUMBNAIL_SIDE
+    return f"a thumbnail is at most {most}x{most} pixels, this one declares {width}x{height}"
 
 
 def _lut_file_problems(root: Path, relative: str, reader: Callable[[Path], object]) -> list[str]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 import shutil
 import stat
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.atomic import atomic_path
+from studio.atomic import atomic_path, temporary_folder
 from studio.errors import StudioError
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: the same presets always give the same bytes
@@ -60,7 +59,8 @@ def extract_pack(archive: str | Path, destination: str | Path, limits: PackLimit
     """Extract the zip `archive` into the new folder `destination` after checking every member.
 
     Refused, with nothing written: absolute names, '..' or backslashes in names, links and special files,
-    duplicates, encryption, too many or too large members, too high a compression ratio, corrupt data.
+    duplicates, a file and a folder of one name, encryption, too many or too large members, too high a
+    compression ratio, corrupt data.
     The pack's contents are not validated here; see `studio.pack.validate_pack`.
     """
     archive, destination = Path(archive), Path(destination)
@@ -74,7 +74,7 @@ def extract_pack(archive: str | Path, destination: str | Path, limits: PackLimit
         problems = _member_problems(zip_file.infolist(), limits)
         if problems:
             raise PackError(problems, archive)
-        staging = Path(tempfile.mkdtemp(prefix=".extract-", dir=destination.parent))
+        staging = temporary_folder(destination.parent, "extract")
         try:
             for info in zip_file.infolist():
                 _extract_member(zip_file, info, staging)
@@ -104,12 +104,15 @@ def name_problem(name: str) -> str | None:
 def _member_problems(infos: list[zipfile.ZipInfo], limits: PackLimits) -> list[str]:
     problems = [f"{len(infos)} members; a pack holds at most {limits.max_files}"][: len(infos) > limits.max_files]
     seen: set[str] = set()
+    folders = {folder.casefold() for info in infos for folder in _folders(info)}
     total = 0
     for info in infos:
         name, kind = info.filename, stat.S_IFMT(info.external_attr >> 16)
         problem = name_problem(name)
         if problem is None and name.casefold() in seen:
             problem = "duplicate member"
+        elif problem is None and not info.is_dir() and name.casefold() in folders:
+            problem = "a file and a folder of the same name"
         elif problem is None and kind == stat.S_IFLNK:
             problem = "symbolic link"
         elif problem is None and kind not in (0, stat.S_IFREG, stat.S_IFDIR):
@@ -132,14 +135,20 @@ def _member_problems(infos: list[zipfile.ZipInfo], limits: PackLimits) -> list[s
     return problems
 
 
+def _folders(info: zipfile.ZipInfo) -> list[str]:
+    """The folders a member makes when extracted: those above it, and itself if it is one."""
+    parts = info.filename.rstrip("/").split("/")
+    return ["/".join(parts[:end]) for end in range(1, len(parts) + (1 if info.is_dir() else 0))]
+
+
 def _extract_member(zip_file: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path) -> None:
     target = root.joinpath(*info.filename.rstrip("/").split("/"))
-    if info.is_dir():
-        target.mkdir(parents=True, exist_ok=True)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     try:
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
         with zip_file.open(info) as source, open(target, "xb") as sink:
             while chunk := source.read(1 << 20):
                 written += len(chunk)

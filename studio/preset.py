@@ -21,7 +21,7 @@ import json
 import math
 import os
 import re
-import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from studio.atomic import atomic_path, write_bytes_atomic
+from studio.atomic import atomic_path, temporary_file, write_bytes_atomic
 from studio.bake import bake_anchors
 from studio.color import INTENSITY_METRIC
 from studio.digest import sha256_file
@@ -44,6 +44,8 @@ SCHEMA_VERSION = 1
 
 MAX_PRESET_BYTES = 1 << 20  # a preset YAML is a few hundred bytes; refuse to parse anything huge
 _SLUG = re.compile(r"[^a-z0-9]+")
+_NOT_IN_LUT_NAMES = re.compile(r"[^A-Za-z0-9._-]+")  # the schema's pattern for LUT file names
+_LUT_STEM_CHARACTERS = 100  # the schema allows 200 for a whole LUT name
 
 
 @dataclass(frozen=True)
@@ -101,31 +103,42 @@ class Preset:
         }
 
     def save(self, path: str | Path, bits: int = 16) -> None:
-        """Write the YAML at `path` and its PNG LUTs (`bits` 16 or 8) beside it, atomically."""
+        """Write the YAML at `path` and its PNG LUTs (`bits` 16 or 8) beside it, atomically. The document is
+        checked against the schema first (name, description, ids, LUT names): what is saved always loads."""
         path = Path(path)
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise PresetError("a preset file must end in .yaml or .yml", path)
         if not path.parent.is_dir():
             raise PresetError("the folder does not exist", path.parent)
-        with _save_lock(path):
-            previous = _referenced_luts(path)
-            written: list[tuple[str, str]] = []
-            try:
-                for index, anchor in enumerate(self.anchors):
-                    written.append(_write_lut(anchor.lut, path, anchor_label(index, len(self.anchors)), bits))
-                text = yaml.safe_dump(self.to_document(written), sort_keys=False, allow_unicode=True)
-                write_bytes_atomic(path, text.encode("utf-8"))
-            except (OSError, LutError) as error:
-                for file, _ in written:
-                    if file not in previous and file not in _referenced_by_others(path):
-                        (path.parent / file).unlink(missing_ok=True)
-                reason = error.problem if isinstance(error, LutError) else (error.strerror or error)
-                raise PresetError(f"could not save: {reason}", path) from None
-            self.lut_files = [file for file, _ in written]
-            stale = previous - set(self.lut_files) - _referenced_by_others(path)
-            for name in stale:
-                if _written_by_this_preset(path, name):
-                    (path.parent / name).unlink(missing_ok=True)
+        planned = [(_lut_file_name(path, anchor_label(i, len(self.anchors)), "0" * 64), "0" * 64)
+                   for i in range(len(self.anchors))]
+        problems = schema_problems(self.to_document(planned), preset_schema())
+        if problems:
+            raise PresetError(f"cannot save: {'; '.join(problems)}", path)
+        written: list[tuple[str, str]] = []
+        try:
+            if path.is_dir():
+                raise PresetError("is a folder; give a file name", path)
+            with _save_lock(path):
+                previous = _referenced_luts(path)
+                try:
+                    for index, anchor in enumerate(self.anchors):
+                        written.append(_write_lut(anchor.lut, path, anchor_label(index, len(self.anchors)), bits))
+                    text = yaml.safe_dump(self.to_document(written), sort_keys=False, allow_unicode=True)
+                    write_bytes_atomic(path, text.encode("utf-8"))
+                except BaseException:
+                    for file, _ in written:
+                        if file not in previous and file not in _referenced_by_others(path):
+                            (path.parent / file).unlink(missing_ok=True)
+                    raise
+                self.lut_files = [file for file, _ in written]
+                stale = previous - set(self.lut_files) - _referenced_by_others(path)
+                for name in stale:
+                    if _written_by_this_preset(path, name):
+                        (path.parent / name).unlink(missing_ok=True)
+        except (OSError, LutError) as error:
+            reason = error.problem if isinstance(error, LutError) else (error.strerror or error)
+            raise PresetError(f"could not save: {reason}", path) from None
 
 
 def slugify(name: str) -> str:
@@ -232,11 +245,17 @@ def _read_anchor(folder: Path, index: int, item: object, lut_size: object) -> tu
 
 
 def _inside(folder: Path, name: str) -> tuple[Path, str | None]:
-    """The LUT path for `name`, or a problem when it is absolute or leaves the preset's folder."""
+    """The LUT path for `name`, or a problem when it is absolute, leaves the preset's folder or cannot be a
+    file name."""
     candidate = Path(name)
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):  # a NUL is no file name at all
+        return candidate, f"{name!r} holds a control character"
     if candidate.is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
         return candidate, f"absolute path {name!r} is not allowed; LUT files sit beside the preset"
-    resolved = (folder / candidate).resolve()
+    try:
+        resolved = (folder / candidate).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python < 3.13)
+        return candidate, f"{name!r} cannot be followed (a loop of symbolic links?)"
     if resolved.parent != folder.resolve() or ".." in candidate.parts or "\\" in name:
         return resolved, f"path {name!r} leaves the preset folder; LUT files sit beside the preset"
     return resolved, None
@@ -262,17 +281,27 @@ def anchor_label(index: int, count: int) -> str:
     return f"anchor{index}"
 
 
+def _lut_file_name(preset_path: Path, label: str, digest: str) -> str:
+    """The name of the LUT strip `<stem>.<label>.<hash8>.png` saved beside the preset at `preset_path`, for the
+    LUT with SHA-256 `digest`. The stem is the preset file's, in the characters the schema allows in LUT names
+    (accents dropped, anything else '-') and at most 100 of them, so every name a save writes loads again."""
+    return f"{_lut_stem(preset_path)}.{label}.{digest[:8]}.png"
+
+
+def _lut_stem(preset_path: Path) -> str:
+    plain = unicodedata.normalize("NFKD", preset_path.stem).encode("ascii", "ignore").decode("ascii")
+    stem = _NOT_IN_LUT_NAMES.sub("-", plain).strip(".-")[:_LUT_STEM_CHARACTERS].strip(".-")
+    return stem or "preset"
+
+
 def _write_lut(lut: LUT3D, preset_path: Path, label: str, bits: int) -> tuple[str, str]:
-    """Write a LUT strip named `<stem>.<label>.<hash8>.png` beside the preset; returns (name, sha256).
+    """Write a LUT strip named by `_lut_file_name` beside the preset; returns (name, sha256).
     The staging file's name is unique, so concurrent writers never hand each other their LUTs."""
-    handle, staging_name = tempfile.mkstemp(prefix=f".{preset_path.stem}.{label}.", suffix=".staging.png",
-                                            dir=preset_path.parent)
-    os.close(handle)
-    staging = Path(staging_name)
+    staging = temporary_file(preset_path.parent, f"{_lut_stem(preset_path)}.{label}.staging", ".png")
     try:
         lut.write(staging, bits=bits)
         digest = sha256_file(staging)
-        name = f"{preset_path.stem}.{label}.{digest[:8]}.png"
+        name = _lut_file_name(preset_path, label, digest)
         with atomic_path(preset_path.parent / name) as temp:
             staging.replace(temp)
     finally:
@@ -293,12 +322,12 @@ _OWN_LUT = re.compile(r"^(?P<stem>.+)\.(?:dark|light|anchor\d+)\.[0-9a-f]{8}\.pn
 
 
 def _written_by_this_preset(path: Path, name: str) -> bool:
-    """Whether `name` is a LUT file that saving the preset at `path` writes: `<stem>.<label>.<hash8>.png`,
-    a regular file beside it. Anything else an edited YAML names (notes.txt, another preset's LUTs, the
+    """Whether `name` is a LUT file that saving the preset at `path` writes (`_lut_file_name`), a regular file
+    beside it. Anything else an edited YAML names (notes.txt, another preset's LUTs, the
     YAML itself) is not the save's to delete."""
     match = _OWN_LUT.match(name)
     candidate = path.parent / name
-    return bool(match) and match.group("stem") == path.stem and candidate.is_file() and not candidate.is_symlink()
+    return bool(match) and match.group("stem") == _lut_stem(path) and candidate.is_file() and not candidate.is_symlink()
 
 
 def _referenced_by_others(path: Path) -> set[str]:

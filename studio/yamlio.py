@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 import jsonschema
@@ -33,6 +34,7 @@ class _StrictLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
 
 
 _LOADER = _StrictLoader
+_SHOWN_CHARACTERS = 60  # of a long string value quoted in a problem
 
 
 def read_yaml(path: Path, max_bytes: int) -> tuple[object, str | None]:
@@ -74,25 +76,47 @@ def read_yaml(path: Path, max_bytes: int) -> tuple[object, str | None]:
 def schema_problems(document: object, schema: dict, limit: int = 20) -> list[str]:
     """'where: message' for each way `document` breaks the JSON Schema (draft 2020-12), at most `limit`, and
     for every string holding a control character (a NUL, a line break): names, ids and file names are one
-    line of text, and Python's `$` in the schema's patterns would let a trailing newline through."""
+    line of text, and Python's `$` in the schema's patterns would let a trailing newline through. Each problem
+    is one line, however long or strange the keys and values it quotes."""
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
-    problems = [f"{'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}" for e in errors[:limit]]
-    problems += [f"{where or '(top level)'}: {text!r} holds a control character" for where, text in _strings(document)
-                 if any(ord(c) < 32 or ord(c) == 127 for c in text)]
+    problems = [f"{_where(e.absolute_path)}: {_message(e)}" for e in errors[:limit]]
+    problems += [f"{_where(where)}: {_shown(text)} holds a control character"
+                 for where, text in _strings(document) if any(ord(c) < 32 or ord(c) == 127 for c in text)]
     return problems[:limit]
 
 
-def _strings(document: object, where: str = "") -> list[tuple[str, str]]:
-    """(dotted path, value) of every string in a parsed document, keys included."""
+def _where(path: Iterable[object]) -> str:
+    """A dotted path of keys and indexes; a key that is long or holds a control character is quoted short."""
+    parts = [str(part) for part in path]
+    return ".".join(part if part.isprintable() and len(part) <= _SHOWN_CHARACTERS else _shown(part)
+                    for part in parts) or "(top level)"
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    """The error's message on one short line: a long value is shown by its start (and a string by its length)."""
+    shown = repr(error.instance)
+    if len(shown) <= _SHOWN_CHARACTERS:
+        return error.message
+    short = _shown(error.instance) if isinstance(error.instance, str) else f"{shown[:_SHOWN_CHARACTERS]}..."
+    return error.message.replace(shown, short)
+
+
+def _shown(text: str) -> str:
+    """`text` quoted as repr does, cut to its start (and length) when long."""
+    shown = repr(text)
+    return shown if len(shown) <= _SHOWN_CHARACTERS else f"{shown[:_SHOWN_CHARACTERS]}...' ({len(text)} characters)"
+
+
+def _strings(document: object, where: tuple[object, ...] = ()) -> list[tuple[tuple[object, ...], str]]:
+    """(path of keys and indexes, value) of every string in a parsed document, keys included."""
     if isinstance(document, str):
         return [(where, document)]
-    found: list[tuple[str, str]] = []
+    found: list[tuple[tuple[object, ...], str]] = []
     if isinstance(document, dict):
         for key, value in document.items():
-            path = f"{where}.{key}" if where else str(key)
-            found += _strings(key, path) + _strings(value, path)
+            found += _strings(key, (*where, key)) + _strings(value, (*where, key))
     elif isinstance(document, list):
         for index, value in enumerate(document):
-            found += _strings(value, f"{where}.{index}" if where else str(index))
+            found += _strings(value, (*where, index))
     return found

@@ -7,6 +7,7 @@ import copy
 import stat
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,21 @@ def png(pixels: np.ndarray) -> bytes:
     return cv2.imencode(".png", pixels)[1].tobytes()
 
 
+def png_bomb(width: int, height: int) -> bytes:
+    """A valid 1-bit grey PNG of `width` x `height` black pixels: a few kilobytes per megapixel, which a decoder
+    expands to a byte (or three) per pixel."""
+    row = 1 + (width + 7) // 8  # filter byte 0, then the pixels, 8 to a byte
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(bytes(row * min(64, height - y))) for y in range(0, height, 64))
+    data += compressor.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([1, 0, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
 def _set(path: str, value: object) -> Callable[[dict], None]:
     """A change that sets document[path...] = value, path dotted with list indexes."""
     *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
@@ -174,12 +190,17 @@ FOLDER_CASES = [
                "expected a 256x16 RGB image"),
     FolderCase("export-wrong-depth", replace_texture("strip16", 16, lambda r: png(np.zeros((16, 256, 3), np.uint8))),
                "manifest says 16-bit"),
-    FolderCase("export-not-png", replace_texture("strip16", 8, lambda r: b"GIF89a"), "not a readable RGB PNG"),
+    FolderCase("export-not-png", replace_texture("strip16", 8, lambda r: b"GIF89a"), "does not start like a PNG"),
+    FolderCase("export-bomb", replace_texture("strip16", 8, lambda r: png_bomb(5000, 5000)),
+               "expected a 256x16 RGB image, got 5000x5000"),
     FolderCase("export-grey", replace_texture("strip16", 8, lambda r: png(np.zeros((16, 256), np.uint8))),
                "not a readable RGB PNG"),
     FolderCase("cube-garbage", file_edit("presets/copper/luts/copper.dark.cube", b"LUT_3D_SIZE banana\n"),
                "not a readable .cube"),
-    FolderCase("thumbnail-not-an-image", file_edit("presets/copper/thumbnail.png", b"nope"), "not a readable image"),
+    FolderCase("thumbnail-not-an-image", file_edit("presets/copper/thumbnail.png", b"nope"),
+               "not a readable PNG image"),
+    FolderCase("thumbnail-bomb", file_edit("presets/copper/thumbnail.png", lambda r: png_bomb(5000, 5000)),
+               "declares 5000x5000"),
 ]
 
 
@@ -233,6 +254,10 @@ ZIP_CASES = [
     ZipCase("device-member", _with_member(_typed("presets/dev", stat.S_IFCHR)), "not a regular file"),
     ZipCase("duplicate-member", _with_member(MANIFEST, b"schema_version: 1\n"), "duplicate member"),
     ZipCase("case-duplicate-member", _with_member("PACK.YAML"), "duplicate member"),
+    ZipCase("file-under-a-file", _with_member(f"{PRESET}/notes.txt"), "a file and a folder of the same name"),
+    ZipCase("file-named-like-a-folder", _with_member("presets"), "a file and a folder of the same name"),
+    ZipCase("file-named-like-a-folder-entry", lambda f, a: rezip(f, a, extra=[("extra/", b""), ("EXTRA", b"x")]),
+            "a file and a folder of the same name"),
     ZipCase("encrypted-member", _encrypted, "encrypted"),
     ZipCase("bzip2-member", lambda f, a: rezip(f, a, compression=zipfile.ZIP_BZIP2), "unsupported compression"),
     ZipCase("zip-bomb-member", _with_member("presets/zeros.bin", bytes(8 << 20)), "compression ratio"),

@@ -19,6 +19,7 @@ from studio.images import read_rgb, write_image
 from studio.look import Look
 from studio.lut import LUT3D
 from studio.preset import Preset, load_preset, validate
+from tests.read_only import read_only_folder
 
 SPEC_COMMANDS = [
     [],
@@ -201,6 +202,49 @@ def test_preset_new_bad_output(tmp_path: Path, capsys: pytest.CaptureFixture, ta
     assert listing(tmp_path) == []
 
 
+@pytest.mark.parametrize(("name", "extra", "message"), [
+    ("", [], "name: '' should be non-empty"),
+    ("N" * 101, [], "is too long"),
+    ("Copper", ["--description", "d" * 2001], "description: 'ddd"),
+    ("Copper", ["--description", "two\nlines"], "holds a control character"),
+], ids=["empty-name", "long-name", "long-description", "two-line-description"])
+def test_preset_new_refuses_what_validate_would_refuse(tmp_path: Path, capsys: pytest.CaptureFixture, name: str,
+                                                      extra: list[str], message: str):
+    target = tmp_path / "bad.yaml"
+    assert main(["preset", "new", name, "-o", str(target), *NEW_ARGS, *extra]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {target}: cannot save: ") and message in err
+    assert len(err.splitlines()) == 1 and len(err) < 300
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize("stem", ["my preset", "Kupfer é ñ", "日本の銅", "a" * 200, ".hidden", "x!y@z#", "-"],
+                         ids=["space", "accents", "cjk", "long", "leading-dot", "punctuation", "dash"])
+def test_whatever_preset_new_writes_validate_accepts(tmp_path: Path, capsys: pytest.CaptureFixture, stem: str):
+    target = tmp_path / f"{stem}.yaml"
+    assert main(["preset", "new", "Any Name", "-o", str(target), *NEW_ARGS]) == 0
+    capsys.readouterr()
+    assert main(["preset", "validate", str(target)]) == 0
+    assert capsys.readouterr().out == f"{target}: ok\n"
+    assert all(len(name) <= 200 for name in load_preset(target).lut_files)
+
+
+def test_validate_and_pack_build_skip_debris_of_killed_processes(preset_path: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture):
+    """A killed save leaves `.copper.XXXX.tmp.yaml`, a killed pack build a `.pack-XXXX/` staging folder holding
+    presets with the same ids: neither is data."""
+    folder = preset_path.parent
+    (folder / ".copper.abc123.tmp.yaml").write_text("schema_version: 1\nname: [half writ")
+    staging = folder / ".pack-k2j4h5g6" / "presets" / "copper"
+    staging.mkdir(parents=True)
+    for path in folder.glob("copper*"):
+        (staging / path.name).write_bytes(path.read_bytes())
+    assert main(["preset", "validate", str(folder)]) == 0
+    assert capsys.readouterr().out == f"{preset_path}: ok\n"
+    assert main(["pack", "build", str(folder), "-o", str(tmp_path / "pack.zip")]) == 0
+    assert "1 presets" in capsys.readouterr().out
+
+
 def test_validate_folder_with_good_and_bad_presets(preset_path: Path, capsys: pytest.CaptureFixture):
     folder = preset_path.parent
     bad = folder / "nested" / "broken.yaml"
@@ -324,6 +368,61 @@ def test_lut_convert_into_missing_folder(lut_png: Path, tmp_path: Path, capsys: 
     assert err.startswith("error: ") and str(target.parent) in err
 
 
+@pytest.mark.parametrize(("target", "message"), [
+    ("folder.cube", "is a folder"),
+    ("a" * 300 + ".cube", "File name too long"),
+    ("full.cube", "No space left on device"),
+    ("full.png", "No space left on device"),
+], ids=["folder", "name-too-long", "full-disk-cube", "full-disk-png"])
+def test_lut_convert_output_problems_are_errors_naming_the_file(lut_png: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture,
+                                                                 monkeypatch: pytest.MonkeyPatch, target: str,
+                                                                 message: str):
+    work = tmp_path / "work"
+    (work / "folder.cube").mkdir(parents=True)
+    if target.startswith("full"):
+        real_replace = os.replace
+
+        def replace(source, destination):
+            if str(destination).endswith(target):
+                raise OSError(28, "No space left on device")
+            return real_replace(source, destination)
+
+        monkeypatch.setattr("studio.atomic.os.replace", replace)
+    before = listing(work)
+    assert main(["lut", "convert", str(lut_png), str(work / target)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {work / target}: ") and message in err and len(err.splitlines()) == 1
+    assert listing(work) == before
+
+
+def test_lut_convert_into_a_read_only_folder(lut_png: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
+    with read_only_folder(tmp_path / "locked") as locked:
+        assert main(["lut", "convert", str(lut_png), str(locked / "out.cube")]) == 1
+        assert listing(locked) == []
+    err = capsys.readouterr().err
+    assert err == f"error: {locked / 'out.cube'}: could not write: Permission denied\n"
+
+
+def test_lut_convert_long_but_legal_names_work(lut_png: Path, tmp_path: Path):
+    """The temporary file beside a 250-character name must not itself be too long."""
+    target = tmp_path / "out" / ("b" * 245 + ".cube")
+    target.parent.mkdir()
+    assert main(["lut", "convert", str(lut_png), str(target)]) == 0
+    assert listing(target.parent) == [target.name]
+
+
+def test_measure_overlay_without_a_suffix_is_refused_before_the_model_loads(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture):
+    photo = tmp_path / "face.png"
+    write_image(photo, np.full((8, 8, 3), 128, np.uint8))
+    out = tmp_path / "overlay"
+    assert main(["measure", str(photo), "-o", str(out), "--model", str(tmp_path / "absent.onnx")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: {out}: the overlay needs an image suffix such as .png, or give an existing folder\n"
+    assert listing(tmp_path) == ["face.png"]
+
+
 # --- recolor --------------------------------------------------------------------------------------------
 
 
@@ -429,3 +528,19 @@ def test_recolor_keeps_an_existing_output_when_it_fails(preset_path: Path, photo
     write_image(small, np.full((8, 8), 255, np.uint8))
     assert main(["recolor", str(image_path), "-p", str(preset_path), "-m", str(small), "-o", str(out)]) == 1
     assert out.read_bytes() == b"previous result"
+
+
+def test_a_file_error_no_command_reported_itself_is_one_line_naming_the_file(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path: Path):
+    def full_disk(args: object) -> int:
+        raise OSError(28, "No space left on device", str(tmp_path / "out.png"))
+
+    def not_about_a_file(args: object) -> int:
+        raise OSError("a socket problem")
+
+    monkeypatch.setattr("studio.commands.preset._validate", full_disk)
+    assert main(["preset", "validate", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"error: {tmp_path / 'out.png'}: No space left on device\n"
+    monkeypatch.setattr("studio.commands.preset._validate", not_about_a_file)
+    with pytest.raises(OSError, match="socket"):  # not about a file: a bug, left with its traceback
+        main(["preset", "validate", str(tmp_path)])

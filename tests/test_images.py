@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import cv2
@@ -175,3 +177,48 @@ def test_write_image_into_missing_folder(tmp_path: Path):
     assert caught.value.path == folder
     assert str(caught.value) == f"{folder}: the folder does not exist"
     assert os.listdir(tmp_path) == []
+
+
+# --- hostile output names and CMYK photos (issue 12) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("overlay", "the file name needs an image suffix such as .png or .jpg"),
+    ("folder.png", "is a folder; give a file name"),
+    ("a" * 300 + ".png", "File name too long"),
+], ids=["no-suffix", "a-folder", "name-too-long"])
+def test_write_image_refuses_outputs_it_cannot_write(tmp_path: Path, name: str, message: str):
+    (tmp_path / "folder.png").mkdir()
+    with pytest.raises(ImageError, match=message) as caught:
+        write_image(tmp_path / name, RGB8)
+    assert caught.value.path == tmp_path / name
+    assert os.listdir(tmp_path) == ["folder.png"]
+
+
+SKIN = np.array([221, 168, 139], np.uint8)  # a light skin tone
+
+
+def _cmyk_by_pillow(path: Path) -> None:
+    from PIL import Image
+
+    Image.fromarray(np.tile(SKIN, (16, 16, 1))).convert("CMYK").save(path, quality=95)
+
+
+def _ycck_by_imagemagick(path: Path) -> None:
+    """ImageMagick writes CMYK JPEGs as YCCK (Adobe transform 2) with inverted inks."""
+    convert = shutil.which("convert") or shutil.which("magick")
+    if convert is None:
+        pytest.skip("ImageMagick is not installed")
+    png = path.with_suffix(".png")
+    write_image(png, np.tile(SKIN, (16, 16, 1)))
+    subprocess.run([convert, str(png), "-colorspace", "CMYK", "-quality", "95", str(path)], check=True)
+
+
+@pytest.mark.parametrize("make", [_cmyk_by_pillow, _ycck_by_imagemagick], ids=["cmyk", "ycck"])
+def test_cmyk_jpegs_read_as_their_rgb_colours(tmp_path: Path, make):
+    path = tmp_path / "print.jpg"
+    make(path)
+    assert iio.immeta(path)["mode"] == "CMYK"
+    pixels = read_rgb(path)
+    assert pixels.shape == (16, 16, 3) and pixels.dtype == np.uint8
+    assert np.abs(pixels.astype(int) - SKIN).max() <= 4, pixels[0, 0]  # not inks read as RGB (a blue face)

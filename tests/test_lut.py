@@ -511,8 +511,9 @@ def test_crashing_png_write_keeps_old_file_and_leaves_no_temp(existing_png, monk
         raise OSError("disk full")
 
     monkeypatch.setattr(cv2, "imwrite", half_write)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(LutError, match="could not write: disk full") as error:
         LUT3D(baked_table(17)).write(path)
+    _assert_names_file(error, path)
     assert path.read_bytes() == before
     assert sorted(os.listdir(path.parent)) == ["keep.png"]
 
@@ -600,3 +601,40 @@ def test_a_preset_that_is_a_pipe_or_a_device_is_refused_without_blocking(tmp_pat
     device = tmp_path / "zero.yaml"
     device.symlink_to("/dev/zero")
     assert validate(device) == ["not a regular file"]
+
+
+# --- output and input paths the file system refuses (issue 12) -----------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("folder.cube", "is a folder"),
+    ("a" * 300 + ".png", "could not write: File name too long"),
+], ids=["a-folder", "name-too-long"])
+def test_writing_where_no_file_can_be_is_a_lut_error_naming_it(tmp_path, name, message):
+    (tmp_path / "folder.cube").mkdir()
+    with pytest.raises(LutError, match=message) as error:
+        LUT3D.identity(17).write(tmp_path / name)
+    _assert_names_file(error, tmp_path / name)
+    assert os.listdir(tmp_path) == ["folder.cube"]
+
+
+def test_full_disk_on_a_cube_write_is_a_lut_error_and_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "keep.cube"
+    LUT3D(curve_table(17)).write(path)
+    before = path.read_bytes()
+
+    def replace(source, target):
+        raise OSError(28, "No space left")
+
+    monkeypatch.setattr("studio.atomic.os.replace", replace)
+    with pytest.raises(LutError, match="could not write: No space left") as error:
+        LUT3D(baked_table(17)).write(path)
+    _assert_names_file(error, path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["keep.cube"]
+
+
+def test_reading_a_name_too_long_is_a_lut_error(tmp_path):
+    path = tmp_path / ("a" * 300 + ".cube")
+    with pytest.raises(LutError, match="cannot read: File name too long") as error:
+        LUT3D.read(path)
+    _assert_names_file(error, path)

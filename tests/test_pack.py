@@ -19,13 +19,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from studio.cli import main
 from studio.commands import pack as pack_command
 from studio.look import Look
 from studio.lut import LUT3D
 from studio.pack import MANIFEST, build_pack, pack_schema, validate_pack
 from studio.pack_archive import PackError, extract_pack, name_problem
 from studio.preset import Preset, load_preset
-from tests.pack_corpus import FOLDER_CASES, ZIP_CASES, rezip
+from tests.pack_corpus import FOLDER_CASES, ZIP_CASES, file_edit, png_bomb, rezip, texture
+from tests.read_only import read_only_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -324,3 +326,86 @@ def test_every_pack_carries_a_readme_for_app_developers(good_pack):
     for needed in ("Linear, not sRGB", "No mipmaps", "Clamp to edge", "bilinear", "trilinear", "Rec.709", ".cube"):
         assert needed in readme
     assert "README.md" in {entry["path"] for entry in yaml.safe_load((folder / "pack.yaml").read_text())["files"]}
+
+
+# --- output paths, debris and bombs (issue 12) ----------------------------------------------------------
+
+
+def test_a_zip_output_that_is_a_folder_is_refused_and_left_alone(tmp_path, capsys):
+    presets = make_presets(tmp_path / "presets")
+    (tmp_path / "X.zip").mkdir()
+    (tmp_path / "X.zip" / "keep.txt").write_text("mine")
+    image, mask = test_image()
+    with pytest.raises(PackError, match="already exists") as caught:
+        build_pack(presets, tmp_path / "X.zip", image, mask, name="x")
+    assert str(tmp_path / "X.zip") in str(caught.value)
+    assert files_under(tmp_path / "X.zip") == {"keep.txt"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["X.zip", "presets"]
+
+
+@pytest.mark.parametrize(("fail", "message"), [("staging", "Permission denied"), ("cube", "No space left on device"),
+                                               ("zip", "No space left on device")])
+def test_an_unwritable_output_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch, fail, message):
+    """A read-only folder refuses the staging folder; a full disk fails a file in it, or the zip's rename."""
+    presets = make_presets(tmp_path / "presets")
+    out = tmp_path / "out"
+    out.mkdir()
+    if fail == "staging":
+        def mkdtemp(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+        monkeypatch.setattr("studio.atomic.tempfile.mkdtemp", mkdtemp)
+    else:
+        real_replace = os.replace
+
+        def replace(source, target):
+            if str(target).endswith(".zip" if fail == "zip" else ".cube"):
+                raise OSError(28, "No space left on device")
+            return real_replace(source, target)
+        monkeypatch.setattr("studio.atomic.os.replace", replace)
+    image, mask = test_image()
+    with pytest.raises(PackError, match=f"could not write the pack: .*{message}") as caught:
+        build_pack(presets, out / "p.zip", image, mask, name="x")
+    assert str(caught.value).startswith(f"{out / 'p.zip'}: ")
+    assert list(out.iterdir()) == []
+
+
+def test_a_read_only_output_folder_is_a_clear_error(tmp_path, capsys):
+    make_presets(tmp_path / "presets")
+    with read_only_folder(tmp_path / "locked") as locked:
+        assert main(["pack", "build", str(tmp_path / "presets"), "-o", str(locked / "p.zip")]) == 1
+        assert list(locked.iterdir()) == []
+    assert capsys.readouterr().err == f"error: {locked / 'p.zip'}: could not write the pack: Permission denied\n"
+
+
+def test_a_killed_builds_staging_folder_is_not_read_as_presets(tmp_path):
+    presets = make_presets(tmp_path / "presets")
+    debris = tmp_path / "presets" / ".pack-a1b2c3d4" / "presets" / "copper"
+    debris.mkdir(parents=True)
+    for path in (tmp_path / "presets").glob("copper*"):
+        shutil.copy(path, debris / path.name)
+    from studio.commands.preset import preset_files
+
+    assert preset_files([tmp_path / "presets"]) == presets
+    image, mask = test_image()
+    build_pack(preset_files([tmp_path / "presets"]), tmp_path / "p.zip", image, mask, name="x")
+    assert validate_pack(tmp_path / "p.zip") == []
+
+
+@pytest.mark.parametrize("member", ["thumbnail", "texture"])
+def test_png_bombs_in_a_pack_are_refused_before_they_are_decoded(good_pack, tmp_path, monkeypatch, member):
+    """A 20000 x 20000 PNG of a few kilobytes would take 1.2 GB once decoded: its header is enough to refuse it."""
+    folder = tmp_path / "pack"
+    shutil.copytree(good_pack[1], folder)
+    relative = "presets/copper/thumbnail.png" if member == "thumbnail" else texture(folder, "strip16", 16)
+    file_edit(relative, png_bomb(20000, 20000))(folder)
+    decoded: list[str] = []
+    real_imread = cv2.imread
+
+    def imread(path, *args):
+        decoded.append(Path(path).name)
+        return real_imread(path, *args)
+
+    monkeypatch.setattr(cv2, "imread", imread)
+    problems = validate_pack(folder)
+    assert any(relative in p and "20000x20000" in p for p in problems), problems
+    assert Path(relative).name not in decoded

@@ -243,6 +243,10 @@ def test_save_refuses_bad_targets_and_writes_nothing(tmp_path: Path, baked: Pres
     with pytest.raises(Exception, match="8- or 16-bit"):
         baked.save(tmp_path / "copper.yaml", bits=12)
     assert os.listdir(tmp_path) == []
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(PresetError, match="folder.yaml: is a folder"):
+        baked.save(tmp_path / "folder.yaml")
+    assert os.listdir(tmp_path) == ["folder.yaml"] and os.listdir(tmp_path / "folder.yaml") == []
 
 
 # --- construction ----------------------------------------------------------------------------------------
@@ -681,3 +685,64 @@ def test_hostile_yaml_is_a_clear_problem_not_a_crash(saved: Path, edit, message)
     assert problems and any(message in problem for problem in problems), problems
     with pytest.raises(PresetError, match=re.escape(str(saved.name))):
         load_preset(saved)
+
+
+# --- what a save writes always loads (issue 12) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "description", "message"), [
+    ("", "", "name: '' should be non-empty"),
+    ("N" * 101, "", "(101 characters) is too long"),
+    ("Copper", "d" * 2001, "description: 'ddd"),
+    ("Copper\nTest", "", "holds a control character"),
+], ids=["empty-name", "long-name", "long-description", "control-character"])
+def test_save_refuses_a_document_the_schema_refuses_and_writes_nothing(tmp_path: Path, name: str,
+                                                                        description: str, message: str):
+    preset = Preset.bake(name, [(0.2, DARK), (0.8, LIGHT)], size=SIZE, description=description)
+    with pytest.raises(PresetError, match=re.escape(message)) as caught:
+        preset.save(tmp_path / "copper.yaml")
+    assert str(caught.value).startswith(f"{tmp_path / 'copper.yaml'}: cannot save: ")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("stem", ["my preset", "Kupfer é", "銅", "a" * 245, ".copper", "a\\b"],
+                         ids=["space", "accent", "cjk", "long", "leading-dot", "backslash"])
+def test_lut_names_derived_from_any_file_name_match_the_schema(tmp_path: Path, baked: Preset, stem: str):
+    path = tmp_path / f"{stem}.yaml"
+    baked.save(path)
+    assert validate(path) == []
+    pattern = re.compile(preset_schema()["$defs"]["anchor"]["properties"]["lut"]["pattern"])
+    assert all(pattern.fullmatch(name) and len(name) <= 200 for name in baked.lut_files), baked.lut_files
+    assert sorted(os.listdir(tmp_path)) == sorted([path.name, *baked.lut_files])
+    _changed_preset().save(path)  # a resave removes the LUTs it wrote before
+    assert sorted(os.listdir(tmp_path)) == sorted([path.name, *load_preset(path).lut_files])
+
+
+def test_a_name_too_long_for_the_file_system_is_a_clear_error(tmp_path: Path, baked: Preset):
+    with pytest.raises(PresetError, match="could not save: File name too long"):
+        baked.save(tmp_path / ("a" * 300 + ".yaml"))
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda text: re.sub(r"lut: (copper\.dark\.[0-9a-f]{8}\.png)", r'lut: "\1\\0"', text), "control character"),
+    (lambda text: text.replace("name: Copper Test", 'name: {"a\\nb": 1}'), "name.'a\\nb'"),
+    (lambda text: text + f'"{"k" * 500}\\n": 1\n', "Additional properties"),
+], ids=["nul-in-lut-name", "line-break-in-a-key", "long-key-with-a-line-break"])
+def test_names_and_keys_no_file_system_takes_are_one_line_problems(saved: Path, edit, message):
+    saved.write_text(edit(saved.read_text()))
+    problems = validate(saved)
+    assert any(message in problem for problem in problems), problems
+    assert all("\n" not in problem for problem in problems)
+    with pytest.raises(PresetError) as caught:
+        load_preset(saved)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_lut_that_is_a_loop_of_symbolic_links_is_a_problem(saved: Path):
+    lut = saved.parent / read_doc(saved)["anchors"][0]["lut"]
+    lut.unlink()
+    lut.symlink_to(lut.name)
+    assert any("loop of symbolic links" in problem for problem in validate(saved))
+    Preset.bake("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE).save(saved)  # a save over it works
+    assert validate(saved) == []

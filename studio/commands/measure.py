@@ -65,18 +65,25 @@ def _measure(args: argparse.Namespace) -> int:
 
 
 def overlay_paths(images: list[Path], out: Path | None) -> list[Path | None]:
-    """Where each image's overlay goes (see --overlay); StudioError when two inputs would share one."""
+    """Where each image's overlay goes (see --overlay); StudioError when two inputs would share one, or when
+    OUT cannot be one (no image suffix for a file, a folder that cannot be made)."""
     if out is None:
         return [None] * len(images)
-    if len(images) == 1 and not out.is_dir():
-        return [out]
-    if out.exists() and not out.is_dir():
-        raise StudioError("--overlay must be a folder when measuring several images", out)
-    stems = [path.stem for path in images]
-    clashing = sorted({stem for stem in stems if stems.count(stem) > 1})
-    if clashing:
-        raise StudioError(f"several images named {', '.join(clashing)}: their overlays would overwrite each other", out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        if len(images) == 1 and not out.is_dir():
+            if not out.suffix:
+                raise StudioError("the overlay needs an image suffix such as .png, or give an existing folder", out)
+            return [out]
+        if out.exists() and not out.is_dir():
+            raise StudioError("--overlay must be a folder when measuring several images", out)
+        stems = [path.stem for path in images]
+        clashing = sorted({stem for stem in stems if stems.count(stem) > 1})
+        if clashing:
+            raise StudioError(f"several images named {', '.join(clashing)}: their overlays would overwrite each "
+                              "other", out)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a name too long, a read-only folder
+        raise StudioError(f"cannot use as the overlay output: {error.strerror or error}", out) from None
     return [out / f"{stem}_overlay.png" for stem in stems]
 
 

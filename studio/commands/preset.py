@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from studio.atomic import is_temporary
 from studio.errors import PresetError
 from studio.look import Look
 from studio.lut import LUT_SIZES
@@ -63,11 +64,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def preset_files(paths: list[Path]) -> list[Path]:
-    """The preset YAML files named by `paths` (files as given, folders searched recursively), sorted."""
+    """The preset YAML files named by `paths` (files as given, folders searched recursively), sorted. In folders,
+    the project's temporary files and folders (debris of an interrupted save or build) are skipped."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for pattern in ("*.yaml", "*.yml") for p in path.rglob(pattern))
+            found = sorted(p for pattern in ("*.yaml", "*.yml") for p in path.rglob(pattern)
+                           if not any(is_temporary(part) for part in p.relative_to(path).parts))
             if not found:
                 raise PresetError("no preset files (*.yaml) in this folder", path)
             files += found

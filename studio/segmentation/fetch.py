@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import http.client
 import shutil
+import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +28,15 @@ from studio.segmentation.manifest import ModelManifest, load_manifest, models_di
 DOWNLOAD_TIMEOUT_S = 30.0
 """Seconds to wait for the server to connect or to send the next piece."""
 
+DOWNLOAD_DEADLINE_S = 600.0
+"""Seconds the whole download may take (the model is 0.8 MB: about 1.3 kB/s at the least)."""
+
+STALL_S = 60.0
+"""Seconds in which the download must make STALL_BYTES of progress: a server trickling a byte now and then,
+always within DOWNLOAD_TIMEOUT_S, is given up on too."""
+
+STALL_BYTES = 16 * 1024
+
 _CHUNK = 64 * 1024
 
 
@@ -34,10 +45,14 @@ def fetch_model(
     dest_dir: str | Path | None = None,
     progress: bool = True,
     timeout: float = DOWNLOAD_TIMEOUT_S,
+    deadline: float = DOWNLOAD_DEADLINE_S,
+    stall: float = STALL_S,
 ) -> Path:
     """Download the model (default: the manifest's URL) into `dest_dir` (default `models_dir()`), verify
     it, convert it, and return the path of the .onnx. A verified .tflite already there is not downloaded
-    again. Raises ModelError for network and HTTP failures, truncated downloads and a wrong size or hash."""
+    again. Raises ModelError for network and HTTP failures, truncated downloads and a wrong size or hash,
+    and for a download that waits `timeout` seconds for a piece, takes longer than `deadline` seconds in all
+    (give or take one `timeout`), or gets less than STALL_BYTES in `stall` seconds."""
     manifest = load_manifest()
     url = url or manifest.url
     folder = _prepare(dest_dir)
@@ -46,7 +61,7 @@ def fetch_model(
         try:
             with atomic_path(target) as temp:
                 with temp.open("wb") as sink:
-                    digest, size = _download(url, sink, manifest, progress, timeout)
+                    digest, size = _download(url, sink, manifest, progress, _Limits(timeout, deadline, stall))
                 _verify(size, digest, manifest, what=f"the download from {url}", path=None)
         except OSError as error:
             raise ModelError(f"cannot write the model: {error.strerror or error}", target) from None
@@ -101,12 +116,43 @@ def _already_verified(path: Path, manifest: ModelManifest) -> bool:
         return False
 
 
-def _download(url: str, sink: BinaryIO, manifest: ModelManifest, progress: bool, timeout: float) -> tuple[str, int]:
+@dataclass(frozen=True)
+class _Limits:
+    """How long a download may wait for one piece, take in all, and go without STALL_BYTES of progress (s)."""
+
+    timeout: float
+    deadline: float
+    stall: float
+
+
+class _Clock:
+    """Tracks a download's progress against its _Limits; `check` raises ModelError when one is passed."""
+
+    def __init__(self, url: str, limits: _Limits) -> None:
+        self.url, self.limits = url, limits
+        self.start = self.mark = time.monotonic()
+        self.marked = 0
+
+    def check(self, received: int) -> None:
+        now = time.monotonic()
+        if received - self.marked >= STALL_BYTES:
+            self.mark, self.marked = now, received
+        if now - self.start > self.limits.deadline:
+            raise ModelError(f"the download from {self.url} took longer than {self.limits.deadline:g} s "
+                             f"({received} bytes received): too slow; try again, or download the file another "
+                             "way and run `hair-studio models install --from FILE`")
+        if now - self.mark > self.limits.stall:
+            raise ModelError(f"the download from {self.url} stalled: {received - self.marked} bytes in the last "
+                             f"{now - self.mark:.1f} s ({received} in all)")
+
+
+def _download(url: str, sink: BinaryIO, manifest: ModelManifest, progress: bool, limits: _Limits) -> tuple[str, int]:
     """Stream `url` into `sink`; returns (SHA-256 hex digest, bytes received)."""
     digest, received = hashlib.sha256(), 0
     request = urllib.request.Request(url, headers={"User-Agent": "hair-lut-studio"})
+    clock = _Clock(url, limits)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=limits.timeout) as response:
             announced = response.headers.get("Content-Length")
             if announced is not None and announced.isdigit() and int(announced) != manifest.size:
                 raise ModelError(
@@ -121,11 +167,15 @@ def _download(url: str, sink: BinaryIO, manifest: ModelManifest, progress: bool,
                 disable=not progress,
                 leave=False,
             ) as bar:
-                while chunk := response.read(_CHUNK):
+                # read1: whatever one receive brings, so the clock is checked as each piece arrives
+                while chunk := response.read1(_CHUNK):
                     sink.write(chunk)
                     digest.update(chunk)
                     received += len(chunk)
                     bar.update(len(chunk))
+                    clock.check(received)
+                    if received > manifest.size:
+                        break  # more than the model: _verify reports it; reading on could last forever
     except urllib.error.HTTPError as error:
         raise ModelError(f"cannot download {url}: HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
@@ -137,7 +187,7 @@ def _download(url: str, sink: BinaryIO, manifest: ModelManifest, progress: bool,
         received += len(error.partial)
         raise ModelError(f"the download from {url} was cut off after {received} of {manifest.size} bytes") from None
     except TimeoutError:
-        raise ModelError(f"the download from {url} stalled for {timeout:g} s after {received} bytes") from None
+        raise ModelError(f"the download from {url} stalled for {limits.timeout:g} s after {received} bytes") from None
     except (ConnectionError, http.client.HTTPException) as error:
         raise ModelError(f"the download from {url} failed after {received} bytes: {error}") from None
     return digest.hexdigest(), received

@@ -6,6 +6,7 @@ import hashlib
 import http.server
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,11 +22,25 @@ MANIFEST = load_manifest()
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    """Serves `routes` (path -> bytes); '/cut' announces the whole model but sends only half of it."""
+    """Serves `routes` (path -> bytes); '/cut' announces the whole model but sends only half of it; '/trickle'
+    sends it a byte every 0.2 s, '/slow' 20 kB every 0.1 s (fast enough never to stall, too slow to finish
+    within a short deadline)."""
 
     routes: dict[str, bytes] = {}
+    paces = {"/trickle": (1, 0.2), "/slow": (20_000, 0.1)}  # bytes per piece, seconds between pieces
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        if self.path in self.paces:
+            body, (piece, pause) = self.routes["/good"], self.paces[self.path]
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for start in range(0, min(len(body), 100 * piece), piece):  # at most 100 pieces: ends on its own
+                self.wfile.write(body[start : start + piece])
+                self.wfile.flush()
+                time.sleep(pause)
+            self.close_connection = True
+            return
         if self.path == "/cut":
             body = self.routes["/good"]
             self.send_response(200)
@@ -126,6 +141,25 @@ def test_silent_server_times_out(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/model.tflite"
         with pytest.raises(ModelError, match="timed out|stalled"):
             fetch_model(url=url, dest_dir=tmp_path, progress=False, timeout=0.5)
+    assert _files(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("route", "limits", "message"),
+    [
+        ("/trickle", {"stall": 0.5}, r"stalled: \d+ bytes in the last [\d.]+ s"),
+        ("/slow", {"deadline": 0.5}, "took longer than 0.5 s"),
+    ],
+)
+def test_a_trickling_server_is_given_up_on(server: str, tmp_path: Path, route: str, limits: dict,
+                                           message: str) -> None:
+    """Every piece arrives well within the per-read timeout, so only an overall deadline and a stall limit end
+    these downloads."""
+    started = time.monotonic()
+    with pytest.raises(ModelError, match=message) as raised:
+        fetch_model(url=f"{server}{route}", dest_dir=tmp_path, progress=False, timeout=5, **limits)
+    assert time.monotonic() - started < 3
+    assert f"{server}{route}" in str(raised.value)
     assert _files(tmp_path) == []
 
 
