@@ -37,7 +37,8 @@ import numpy as np
 from studio.atomic import atomic_path
 from studio.colour_science import colour_science
 from studio.errors import LutError
-from studio.lut import LUT3D, read_png, to_strip
+from studio.lut import LUT3D, read_png
+from studio.strip import to_strip
 
 if TYPE_CHECKING:
     import colour

@@ -1,8 +1,8 @@
-"""3D colour LUTs: the table, blending, a fast trilinear apply, and PNG-strip / .cube file I/O.
+"""3D colour LUTs: the table, blending, a fast trilinear apply (studio.lut_sampler), and PNG-strip / .cube
+file I/O.
 
-Layout, defined once here: `table[r, g, b]` is the output sRGB triple (float32 in [0, 1]) for the input
-(r, g, b) / (N - 1). The PNG strip is the texture layout apps use: width N*N, height N, pixel
-(x = r + N*b, y = g).
+`table[r, g, b]` is the output sRGB triple (float32 in [0, 1]) for the input (r, g, b) / (N - 1); the PNG strip
+is laid out as studio.strip defines.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -19,10 +18,8 @@ import numpy as np
 from studio.atomic import atomic_path
 from studio.colour_science import colour_science
 from studio.errors import LutError
-
-if TYPE_CHECKING:
-    from studio.lut_sampler import LutSampler
-
+from studio.lut_sampler import LutSampler, check_blend
+from studio.strip import from_strip, to_strip
 
 LUT_SIZES = (17, 33, 65)
 """Supported edge lengths N of an N x N x N LUT."""
@@ -71,8 +68,6 @@ class LUT3D:
     def sampler(self) -> LutSampler:
         """The prepared fast sampler for this LUT (built once, then cached)."""
         if self._sampler is None:
-            from studio.lut_sampler import LutSampler  # imports this module: bound on first use
-
             self._sampler = LutSampler.from_table(self._table)
         return self._sampler
 
@@ -152,26 +147,6 @@ def trilinear(table: np.ndarray, rgb: np.ndarray) -> np.ndarray:
     """
     lut = colour_science().LUT3D(table=np.asarray(table, dtype=np.float64))
     return lut.apply(np.asarray(rgb, dtype=np.float64))
-
-
-def to_strip(table: np.ndarray) -> np.ndarray:
-    """(N, N, N, C) table [r, g, b] -> the N x N*N strip image, pixel (x = r + N*b, y = g)."""
-    n = table.shape[0]
-    return np.ascontiguousarray(table.transpose(1, 2, 0, 3).reshape(n, n * n, table.shape[3]))
-
-
-def from_strip(strip: np.ndarray) -> np.ndarray:
-    """The inverse of `to_strip`: an N x N*N x C strip image -> (N, N, N, C) table [r, g, b]."""
-    n = strip.shape[0]
-    return np.ascontiguousarray(strip.reshape(n, n, n, strip.shape[2]).transpose(2, 0, 1, 3))
-
-
-def check_blend(size: int, other_size: int, t: float) -> None:
-    """Raise LutError unless two LUT sizes match and the blend weight `t` lies in [0, 1]."""
-    if size != other_size:
-        raise LutError(f"cannot blend LUTs of different sizes ({size} and {other_size})")
-    if not 0.0 <= t <= 1.0:
-        raise LutError(f"blend weight t must lie in [0, 1], got {t}")
 
 
 MAX_PNG_BYTES = 64 << 20  # a 65-point 16-bit strip is 1.6 MB uncompressed

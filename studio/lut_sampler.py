@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from studio.errors import LutError
-from studio.lut import check_blend, to_strip
+from studio.strip import to_strip
 
 MIN_GRID = 33
 """Smaller LUTs are sampled on this grid, resampled exactly (its cells split theirs in two), so that remap's
@@ -255,3 +255,11 @@ def _cell_positions(size: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     positions = np.arange(count) * (size - 1) / (count - 1)
     lower = np.minimum(np.floor(positions).astype(np.intp), size - 2)
     return lower, (positions - lower).astype(np.float32)
+
+
+def check_blend(size: int, other_size: int, t: float) -> None:
+    """Raise LutError unless two LUT sizes match and the blend weight `t` lies in [0, 1]."""
+    if size != other_size:
+        raise LutError(f"cannot blend LUTs of different sizes ({size} and {other_size})")
+    if not 0.0 <= t <= 1.0:
+        raise LutError(f"blend weight t must lie in [0, 1], got {t}")

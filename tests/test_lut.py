@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from studio.errors import LutError
 from studio.look import Look, bake
-from studio.lut import LUT3D, LUT_SIZES, from_strip, to_strip, trilinear
+from studio.lut import LUT3D, LUT_SIZES, trilinear
+from studio.strip import from_strip, to_strip
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

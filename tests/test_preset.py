@@ -27,8 +27,9 @@ import studio.lut
 import studio.preset
 from studio.errors import PresetError
 from studio.look import Look
-from studio.lut import LUT3D, to_strip
+from studio.lut import LUT3D
 from studio.preset import MAX_PRESET_BYTES, Anchor, Preset, load_preset, preset_schema, slugify, validate
+from studio.strip import to_strip
 
 DARK = Look(target="#5a2412", texture=0.6)
 LIGHT = Look(target="#e0a070", shine=0.5, saturation=1.2)

@@ -13,9 +13,10 @@ import pytest
 
 from studio.images import read_rgb
 from studio.look import Look
-from studio.lut import LUT3D, to_strip
+from studio.lut import LUT3D
 from studio.preset import Preset, load_preset
 from studio.runtime import Recolorizer
+from studio.strip import to_strip
 from tests.conftest import require_shared
 from tests.shader_port import hair_lut_frag
 
