@@ -1,19 +1,15 @@
 """The studio window's menu bar (File, Edit, Preview, Help) and the Ctrl+key shortcuts shown in it. Every item
-and shortcut calls an action of the `StudioView`; nothing is decided here."""
+and shortcut calls an action of its host (hosts.MenuHost, the StudioView); nothing is decided here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import dearpygui.dearpygui as dpg
 
+from studio.app.hosts import MenuHost
 from studio.app.state import ROLES
-
-if TYPE_CHECKING:
-    from studio.app.view import StudioView
-
 
 _CONTROL = frozenset({dpg.mvKey_LControl, dpg.mvKey_RControl})
 _SHIFT = frozenset({dpg.mvKey_LShift, dpg.mvKey_RShift})
@@ -26,9 +22,9 @@ def _key_name(key: int) -> str:
 
 
 class MenuBar:
-    """The menus of a `StudioView`'s window (build it inside the window) and its keyboard shortcuts."""
+    """The menus of a window (build it inside the window) (build it inside the window) and its keyboard shortcuts."""
 
-    def __init__(self, view: StudioView) -> None:
+    def __init__(self, view: MenuHost) -> None:
         self.view = view
         self._held: set[int] = set()  # modifier keys pressed and not yet released, from the event stream
         with dpg.menu_bar():
@@ -141,10 +137,4 @@ class MenuBar:
                 dpg.add_text(line)
 
     def _toggle(self, what: str) -> None:
-        preview = self.view.preview
-        if what == "overlay":
-            preview.set_overlay(not dpg.get_value(preview.overlay))
-        elif what == "before":
-            preview.set_before(not dpg.get_value(preview.before_box))
-        else:
-            preview.set_paused(not dpg.get_value(preview.pause_box))
+        self.view.preview.toggle(what)

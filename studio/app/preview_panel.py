@@ -6,12 +6,12 @@ from __future__ import annotations
 import dataclasses
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import dearpygui.dearpygui as dpg
 import numpy as np
 
 from studio.app.dialogs import ask_file
+from studio.app.hosts import PreviewHost
 from studio.app.preview import fit_box, zoom_region
 from studio.app.state import find_mask_file
 from studio.app.textures import RawTexture
@@ -19,9 +19,6 @@ from studio.app.workers import FixedMask, FrameSegmenter, PreviewResult, Preview
 from studio.images import read_mask
 from studio.runtime import Recolorizer
 from studio.sources import IMAGE_SUFFIXES, CaptureThread, DropQueue, FrameSource, ImageSource, list_cameras, open_source
-
-if TYPE_CHECKING:
-    from studio.app.view import StudioView
 
 PREVIEW_SIZE = (960, 540)
 """Preview texture (width, height); frames (or the zoomed part) are letterboxed into it, and it is drawn as
@@ -42,7 +39,7 @@ VIDEO_SUFFIXES = [".mp4", ".mov", ".avi", ".mkv", ".webm"]
 class PreviewPanel:
     """The preview and the source it shows; owns the capture thread and the preview worker."""
 
-    def __init__(self, view: StudioView) -> None:
+    def __init__(self, view: PreviewHost) -> None:
         self.view = view
         self.stats = PreviewStats()
         self.capture: CaptureThread | None = None
@@ -174,6 +171,15 @@ class PreviewPanel:
         width, height = self._shown_size
         centre = (cx - dx / (width * zoom), cy - dy / (height * zoom))
         self._configure(centre=_clamped_centre(centre, zoom))
+
+    def toggle(self, what: str) -> None:
+        """Flip the mask overlay ('overlay'), the pause ('pause') or the A/B toggle ('before')."""
+        if what == "overlay":
+            self.set_overlay(not dpg.get_value(self.overlay))
+        elif what == "before":
+            self.set_before(not dpg.get_value(self.before_box))
+        else:
+            self.set_paused(not dpg.get_value(self.pause_box))
 
     def set_before(self, before: bool) -> None:
         """Show the feed unchanged (A/B) or recoloured."""

@@ -3,21 +3,17 @@ the baked LUT strip (widgets and callbacks only; decisions live in state.py)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import dearpygui.dearpygui as dpg
 import numpy as np
 
 from studio.app.dialogs import ask_file
+from studio.app.hosts import ReferenceHost
 from studio.app.preview import fit_box, strip_picture, thumbnail
 from studio.app.state import MaskChoice, Reference, Slot
 from studio.app.textures import RawTexture
 from studio.color import parse_hex, to_hex
 from studio.lut import LUT3D
 from studio.sources import IMAGE_SUFFIXES
-
-if TYPE_CHECKING:
-    from studio.app.view import StudioView
 
 THUMB = 168
 """Thumbnail edge in pixels."""
@@ -36,7 +32,7 @@ MASK_LABELS = {"segmenter": "segmenter", "whole": "whole image", "rectangle": "r
 class ReferencePanel:
     """Widgets for the 'dark' or 'light' reference."""
 
-    def __init__(self, view: StudioView, role: str, edit_done: int | str) -> None:
+    def __init__(self, view: ReferenceHost, role: str, edit_done: int | str) -> None:
         self.view = view
         self.role = role
         self._shown: tuple[Reference | None, float | None] | None = None

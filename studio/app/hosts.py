@@ -1,0 +1,85 @@
+"""What each part of the window needs from the view that holds it: small interfaces, so that panels and the
+menu bar depend on these and not on the whole StudioView (which implements all of them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from studio.app.state import MaskChoice, Studio
+from studio.app.workers import FixedMask, LookBaker, SegmenterLoader, Tasks
+
+
+class Reporter(Protocol):
+    """The status line."""
+
+    def status(self, message: str, error: bool = False) -> None:
+        """Show `message` (in the error colour when `error`)."""
+
+    def report_error(self, error: BaseException) -> None:
+        """Show an error's message."""
+
+
+class ReferenceHost(Reporter, Protocol):
+    """What a reference panel needs: the state, edits through it, loading and re-masking its photo."""
+
+    studio: Studio
+
+    def act(self, edit: Callable[[], object]) -> bool:
+        """Run an edit of the state, report its error, refresh the window; whether it succeeded."""
+
+    def load_reference(self, role: str, path: Path, choice: MaskChoice | None = None) -> None:
+        """Read and mask a reference photo in the background."""
+
+    def remask(self, role: str, choice: MaskChoice) -> None:
+        """Make the reference's mask another way."""
+
+
+class PreviewHost(Reporter, Protocol):
+    """What the preview panel needs: background jobs, the segmenter, the baker, the preview mode."""
+
+    tasks: Tasks
+    segmenters: SegmenterLoader
+    baker: LookBaker
+
+    def set_preview_mode(self, mode: str) -> None:
+        """Preview as automatic or as one anchor's LUT."""
+
+    def provider_text(self, fixed: FixedMask | None) -> str:
+        """Where the preview's masks come from."""
+
+    def why_not_recolouring(self) -> str:
+        """Why the preview shows the plain feed."""
+
+
+class PreviewControls(Protocol):
+    """The preview toggles and zoom the menu bar drives."""
+
+    def toggle(self, what: str) -> None:
+        """Flip 'overlay', 'pause' or 'before'."""
+
+    def zoom_to(self, zoom: float, anchor: tuple[float, float] | None = None) -> None:
+        """Zoom the preview (1: the whole frame)."""
+
+
+class MenuHost(Protocol):
+    """The commands behind the menus and shortcuts."""
+
+    studio: Studio
+    preview: PreviewControls
+
+    def act(self, edit: Callable[[], object]) -> bool: ...
+    def new(self) -> None: ...
+    def open_dialog(self) -> None: ...
+    def open_path(self, path: Path) -> None: ...
+    def save(self, then: Callable[[], None] | None = None) -> None: ...
+    def save_as(self, then: Callable[[], None] | None = None) -> None: ...
+    def export_cube(self, role: str) -> None: ...
+    def export_cubes(self) -> None: ...
+    def export_pack(self) -> None: ...
+    def quit(self) -> None: ...
+    def undo(self) -> None: ...
+    def redo(self) -> None: ...
+    def set_preview_mode(self, mode: str) -> None: ...
+    def unless_unsaved(self, action: Callable[[], None]) -> None: ...
