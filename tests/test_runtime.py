@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -193,3 +195,17 @@ def test_the_light_install_plays_a_shipped_preset(tmp_path):
     expected = Recolorizer.from_file(ROOT / "lut_presets/copper.yaml")(frame, mask)
     np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), expected)
     assert np.abs(expected.astype(int) - frame).max() > 10  # the preset did recolour the hair
+
+
+def test_the_package_facade_names_what_apps_need_and_loads_it_lazily():
+    code = ("import sys, studio; assert 'studio.pipeline' not in sys.modules; "
+            "from studio import HairPipeline, LUT3D, Recolorizer, hair_intensity, load_preset; "
+            "import studio.pipeline, studio.runtime; "
+            "assert HairPipeline is studio.pipeline.HairPipeline and Recolorizer is studio.runtime.Recolorizer; "
+            "assert sorted(dir(studio)) == sorted(studio.__all__)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    import studio
+
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        studio.nothing  # noqa: B018
