@@ -36,6 +36,16 @@ def shipped(folder: str) -> Path:
     return packaged
 
 
+def preset_path(text: str) -> Path:
+    """The preset a command line names: a path as given, or, for a bare name without a folder or suffix that is
+    not a file here (e.g. `copper`), the shipped preset of that name when there is one."""
+    path = Path(text)
+    if path.exists() or path.suffix or len(path.parts) != 1:
+        return path
+    shipped_preset = shipped("lut_presets") / f"{text}.yaml"
+    return shipped_preset if shipped_preset.is_file() else path
+
+
 def user_data_dir() -> Path:
     """This user's writable folder for files the studio generates (e.g. the converted model): under
     `$XDG_DATA_HOME` (default ~/.local/share) on Linux, ~/Library/Application Support on macOS, `%LOCALAPPDATA%`

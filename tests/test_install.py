@@ -115,3 +115,14 @@ def test_the_light_install_names_the_studio_extra_for_commands_that_need_it(tmp_
         assert f"`hair-studio {argv[0]}` needs " in result.stderr and "hair-lut-studio[studio]" in result.stderr
         assert "Traceback" not in result.stderr
     assert run_light(code, "preset", "validate", str(ROOT / "lut_presets"), cwd=tmp_path).returncode == 0
+
+
+def test_a_bare_preset_name_means_the_shipped_preset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.resources import preset_path, shipped
+
+    monkeypatch.chdir(tmp_path)
+    assert preset_path("copper") == shipped("lut_presets") / "copper.yaml"
+    assert preset_path("no-such-preset") == Path("no-such-preset")  # left as given: the command says not found
+    (tmp_path / "copper").write_text("mine")
+    assert preset_path("copper") == Path("copper")  # a file of that name here wins
+    assert preset_path("sub/copper") == Path("sub/copper") and preset_path("copper.yaml") == Path("copper.yaml")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from studio.errors import StudioError
+from studio.resources import preset_path
 from studio.sources import CAMERA_PREFIX
 
 SETTLE_SECONDS = 120.0
@@ -31,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         gui.add_argument(f"--{role}", type=Path, metavar="IMG", help=f"{role} reference photo{optional}")
         gui.add_argument(f"--{role}-mask", type=Path, metavar="MASK",
                          help=f"hair mask of the {role} reference (default: a mask file beside it, else the segmenter)")
-    gui.add_argument("--preset", type=Path, metavar="P", help="preset YAML to open")
+    gui.add_argument("--preset", type=preset_path, metavar="P",
+                     help="preset YAML to open, or the name of a shipped preset (e.g. copper)")
     gui.add_argument("--screenshot", type=Path, metavar="OUT.png", help="save a screenshot after --frames and exit")
     gui.add_argument("--frames", type=int, default=30, metavar="N",
                      help="preview frames to render before the screenshot (default %(default)s)")

@@ -19,6 +19,7 @@ from studio.atomic import atomic_path
 from studio.errors import StudioError
 from studio.images import read_mask, read_rgb, write_image
 from studio.pipeline import HairPipeline, Segmenter
+from studio.resources import preset_path
 from studio.sources import CAMERA_PREFIX, IMAGE_SUFFIXES
 from studio.video import CONTAINERS, VideoWriter, open_output, probe, recolour_video
 
@@ -37,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     recolor.add_argument("inputs", type=str, nargs="+", metavar="INPUT",
                          help="photo(s), a folder of photos, a video file, or camera:N")
-    recolor.add_argument("--preset", "-p", type=Path, required=True, help="preset YAML file")
+    recolor.add_argument("--preset", "-p", type=preset_path, required=True,
+                         help="preset YAML file, or the name of a shipped preset (e.g. copper)")
     recolor.add_argument("--mask", "-m", type=Path,
                          help="hair mask of a single photo (255 = hair) instead of the segmenter")
     recolor.add_argument("--output", "-o", type=Path, metavar="OUT",
