@@ -70,7 +70,7 @@ def run_mode(model: OnnxHairModel, mode: str, frames: list[np.ndarray]) -> np.nd
         segmenter = HairSegmenter(model)
         return np.stack([segmenter.segment(frame) for frame in frames])
     options = {
-        "mediapipe": SegmenterOptions(scene_change=1.0, prior_weight=1.0, segment_every=1),
+        "mediapipe": SegmenterOptions(scene_change=1.0, prior_weight=1.0, segment_every=1, refine=False),
         "every frame": SegmenterOptions(segment_every=1),
         "track": SegmenterOptions(),
     }[mode]

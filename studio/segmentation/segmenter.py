@@ -21,6 +21,7 @@ from studio.resample import Rect, move_crop
 from studio.segmentation.errors import ModelError
 from studio.segmentation.framing import Box, FaceFinder, FramingOptions, SteadyBox, box_rect, crop, head_box, paste
 from studio.segmentation.motion import MaskCarrier
+from studio.segmentation.refine import refine_mask
 from studio.segmentation.temporal import DEFAULT_RATIO, SceneChange, certainty_blend
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class SegmenterOptions:
     - `segment_every`: in `track`, run the model on every n-th frame only; in between, while the head crop
       stays put, the last mask is carried along the optical flow (`motion.MaskCarrier`, ~1 ms instead of a
       model run). Cuts and crop moves always run the model. 1 runs it on every frame.
+    - `refine`: snap the mask's edges to the picture's (`refine.refine_mask`, a guided filter over the region
+      the model saw, its window sized to that region) in what `segment` and `track` return; the prior fed
+      back to the model stays unrefined.
     - `threads`: ONNX Runtime intra-op threads on the CPU (0: its default, one per physical core).
     """
 
@@ -61,6 +65,7 @@ class SegmenterOptions:
     framing: bool = True
     detect_every: int = 4
     segment_every: int = 2
+    refine: bool = True
     scene_change: float = 0.06
     threads: int = 0
     framing_options: FramingOptions = field(default_factory=FramingOptions)
@@ -136,8 +141,8 @@ class HairSegmenter:
         whole = paste(self.model(crop(image, None, size), None), None, image.shape)
         box = self._head_box(image) if self._faces is not None else None
         if box is None or self._hair_framed(whole):
-            return whole
-        return paste(self.model(crop(image, box, size), None), box, image.shape)
+            return self._refined(image, whole, None)
+        return self._refined(image, paste(self.model(crop(image, box, size), None), box, image.shape), box)
 
     def track(self, frame: np.ndarray) -> np.ndarray:
         """Hair mask of the next video frame (uint8 RGB HxWx3 -> float32 HxW in [0, 1]), using the previous
@@ -153,10 +158,18 @@ class HairSegmenter:
         else:
             self._previous = self._segment_with_prior(frame, box, rect)
         self._previous_rect = rect
-        mask = paste(self._previous, box, frame.shape)  # a new array: the caller may change it
+        mask = self._refined(frame, paste(self._previous, box, frame.shape), box)  # new: the caller may change it
         if self._scene_framed is None:  # the scene's first frame: whole frame, no prior
             self._scene_framed = self._hair_framed(mask)
         self._frame_index += 1
+        return mask
+
+    def _refined(self, image: np.ndarray, mask: np.ndarray, box: Box | None) -> np.ndarray:
+        """`mask` (the frame's, changed in place) refined inside the crop `box` the model saw (None: all)."""
+        if not self.options.refine:
+            return mask
+        left, top, right, bottom = box_rect(box, image.shape)
+        mask[top:bottom, left:right] = refine_mask(image[top:bottom, left:right], mask[top:bottom, left:right])
         return mask
 
     def _segment_with_prior(self, frame: np.ndarray, box: Box | None, rect: Rect) -> np.ndarray:
