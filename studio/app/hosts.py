@@ -7,8 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from studio.app.baker import LookBaker
+from studio.app.segmenters import FixedMask, SegmenterLoader
 from studio.app.state import MaskChoice, Studio
-from studio.app.workers import FixedMask, LookBaker, SegmenterLoader, Tasks
+from studio.app.tasks import Tasks
 
 
 class Reporter(Protocol):

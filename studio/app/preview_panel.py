@@ -1,5 +1,5 @@
 """The live preview panel: source chooser, the recoloured feed, before/after split, mask overlay,
-"preview as" switch and the per-stage timings (widgets and callbacks; the work runs in workers.py)."""
+"preview as" switch and the per-stage timings (widgets and callbacks; the work runs in preview_worker.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import numpy as np
 from studio.app.dialogs import ask_file
 from studio.app.hosts import PreviewHost
 from studio.app.preview import fit_box, zoom_region
+from studio.app.preview_worker import PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
+from studio.app.segmenters import FixedMask, FrameSegmenter
 from studio.app.state import find_mask_file
 from studio.app.textures import RawTexture
-from studio.app.workers import FixedMask, FrameSegmenter, PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
 from studio.images import read_mask
 from studio.runtime import Recolorizer
 from studio.sources import IMAGE_SUFFIXES, CaptureThread, DropQueue, FrameSource, ImageSource, list_cameras, open_source

@@ -1,7 +1,7 @@
 """The studio window: preset fields, status bar, file actions and the frame loop around the menus
 (`studio.app.menus`) and the reference and preview panels. Widgets and callbacks only: every decision is a call
-into `studio.app.state.Studio`, and slow work (baking, segmenting, capture) runs in `studio.app.workers` threads
-polled here on the main thread.
+into `studio.app.state.Studio`, and slow work runs in background threads (`baker`, `preview_worker`,
+`segmenters`, `tasks`), polled here on the main thread.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from pathlib import Path
 
 import dearpygui.dearpygui as dpg
 
+from studio.app.baker import Baked, LookBaker
 from studio.app.dialogs import ask_choice, ask_file
 from studio.app.menus import MenuBar
 from studio.app.preview_panel import PreviewPanel
 from studio.app.recent import load_recent, remember
 from studio.app.reference_panel import ReferencePanel
 from studio.app.response_panel import ResponsePanel
+from studio.app.segmenters import FixedMask, FrameSegmenter, SegmenterLoader, load_hair_segmenter
 from studio.app.state import (
     ROLES,
     MaskChoice,
@@ -28,7 +30,7 @@ from studio.app.state import (
     measure_reference,
     read_reference,
 )
-from studio.app.workers import Baked, FixedMask, FrameSegmenter, LookBaker, SegmenterLoader, Tasks, load_hair_segmenter
+from studio.app.tasks import Tasks
 from studio.errors import StudioError
 
 VIEWPORT = (1600, 1000)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from studio.app.baker import bake_recipe
 from studio.app.response import GREY_ROWS, RAMP_WIDTH, middle_tone_hair, response_ramp, with_markers
 from studio.app.state import Recipe
-from studio.app.workers import bake_recipe
 from studio.look import Look, bake
 from studio.preset import Anchor, Preset
 

@@ -1,5 +1,5 @@
 """The studio's state driven headless: load -> tune -> save -> reopen, undo/redo, wrong-order references,
-missing files, masks, recent files, and the preview pipeline's workers."""
+missing files, masks, recent files, and the preview's background thread."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ import pytest
 import yaml
 
 from studio.app import recent
+from studio.app.baker import bake_recipe
 from studio.app.preview import compose_preview, fit_box, letterbox, zoom_region
+from studio.app.preview_worker import PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
+from studio.app.segmenters import FixedMask
 from studio.app.state import (
     MaskChoice,
     Studio,
@@ -22,7 +25,6 @@ from studio.app.state import (
     make_mask,
     read_reference,
 )
-from studio.app.workers import FixedMask, PreviewResult, PreviewSettings, PreviewStats, PreviewWorker, bake_recipe
 from studio.errors import PresetError, StudioError
 from studio.images import write_image
 from studio.look import Look

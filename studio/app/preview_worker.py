@@ -1,5 +1,5 @@
-"""The studio's background threads: the look baker, the preview pipeline (segment -> recolour -> compose),
-the segmenter loader and one-off jobs. Nothing here touches Dear PyGui; the main thread polls results."""
+"""The studio's preview thread: frames through the HairPipeline (segment, recolour), composed into the
+preview texture, and the frame rate and stage times the window shows. No Dear PyGui here."""
 
 from __future__ import annotations
 
@@ -8,224 +8,22 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
+from studio.app.baker import PREVIEW_SMOOTHING
 from studio.app.preview import compose_preview, to_texture, zoom_region
-from studio.app.response import ResponseRamp, middle_tone_hair, response_ramp
-from studio.app.state import Recipe, preset_from_recipe, recipe_luts
-from studio.errors import StudioError
-from studio.lut import LUT3D
+from studio.app.segmenters import FrameSegmenter
 from studio.pipeline import HairPipeline
 from studio.runtime import Recolorizer
 from studio.sources import DropQueue, Frame
-
-PREVIEW_SMOOTHING = 0.5
-"""Intensity smoothing of the preview's Recolorizer (as an app would use on video)."""
 
 FPS_MEMORY = 5.0
 """Seconds after which a shown frame no longer counts towards the preview's frame rate."""
 
 STAGES = ("capture", "segment", "recolour", "display")
 """The timed stages of one preview frame."""
-
-
-class FrameSegmenter(Protocol):
-    """What the studio needs from a hair segmenter (studio.segmentation's HairSegmenter has this shape)."""
-
-    provider: str
-
-    def segment(self, image: np.ndarray) -> np.ndarray:
-        """Hair mask (float32 HxW in [0, 1]) of a still image."""
-
-    def track(self, frame: np.ndarray) -> np.ndarray:
-        """Hair mask of a video frame, using the previous frame's mask."""
-
-    def reset(self) -> None:
-        """Forget the previous frame (a new clip starts)."""
-
-
-class FixedMask:
-    """A 'segmenter' that returns one known mask: a still image previewed with its mask file."""
-
-    provider = "mask file"
-
-    def __init__(self, mask: np.ndarray) -> None:
-        self.mask = np.asarray(mask, dtype=np.float32)
-
-    def segment(self, image: np.ndarray) -> np.ndarray:
-        """The fixed mask; StudioError when `image` has another size."""
-        if image.shape[:2] != self.mask.shape:
-            raise StudioError(f"the mask file is {self.mask.shape[1]}x{self.mask.shape[0]} but the frame is "
-                              f"{image.shape[1]}x{image.shape[0]}")
-        return self.mask
-
-    track = segment
-
-    def reset(self) -> None:
-        """Nothing to forget."""
-
-
-def load_hair_segmenter() -> FrameSegmenter:
-    """The project's ONNX hair segmenter (slow: model load); StudioError when it is not installed."""
-    try:
-        from studio.segmentation.segmenter import HairSegmenter
-    except ImportError as error:
-        raise StudioError(f"the hair segmenter is not available in this installation ({error})") from None
-    return HairSegmenter.create()
-
-
-class SharedSegmenter:
-    """One segmenter used by the preview thread and by reference loading, one call at a time."""
-
-    def __init__(self, segmenter: FrameSegmenter) -> None:
-        self._segmenter = segmenter
-        self._lock = threading.Lock()
-        self.provider = str(getattr(segmenter, "provider", "unknown"))
-
-    def segment(self, image: np.ndarray) -> np.ndarray:
-        """Mask of a still image."""
-        with self._lock:
-            return self._segmenter.segment(image)
-
-    def track(self, frame: np.ndarray) -> np.ndarray:
-        """Mask of a video frame."""
-        with self._lock:
-            return self._segmenter.track(frame)
-
-    def reset(self) -> None:
-        """Forget the previous frame."""
-        with self._lock:
-            self._segmenter.reset()
-
-    def close(self) -> None:
-        """Release the model's native resources (when the segmenter has any)."""
-        with self._lock:
-            getattr(self._segmenter, "close", lambda: None)()
-
-
-class SegmenterLoader:
-    """Creates the segmenter in a thread so the window stays responsive while the model loads."""
-
-    def __init__(self, factory: Callable[[], FrameSegmenter]) -> None:
-        self.segmenter: SharedSegmenter | None = None
-        self.error = ""
-        self._done = threading.Event()
-        threading.Thread(target=self._load, args=(factory,), name="segmenter-load", daemon=True).start()
-
-    def _load(self, factory: Callable[[], FrameSegmenter]) -> None:
-        try:
-            self.segmenter = SharedSegmenter(factory())
-        except Exception as error:  # any failure becomes a status message, never a crash
-            self.error = str(error) or type(error).__name__
-        finally:
-            self._done.set()
-
-    @property
-    def loading(self) -> bool:
-        """Whether the model is still loading."""
-        return not self._done.is_set()
-
-    def wait(self, timeout: float | None = None) -> SharedSegmenter | None:
-        """The segmenter once loaded (None if loading failed or `timeout` passed)."""
-        self._done.wait(timeout)
-        return self.segmenter
-
-
-class Tasks:
-    """Runs slow one-off jobs (reading and segmenting a reference) in a thread pool; `poll`, called on the
-    main thread every frame, hands each result or error to its callback there."""
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="task")
-        self._pending: list[tuple[Future, Callable[[object], None], Callable[[Exception], None]]] = []
-
-    @property
-    def busy(self) -> bool:
-        """Whether a job is queued, running or waiting for `poll`."""
-        return bool(self._pending)
-
-    def submit(self, job: Callable[[], object], on_done: Callable[[object], None],
-               on_error: Callable[[Exception], None]) -> None:
-        """Run `job()` in the pool; later `poll` calls `on_done(result)` or `on_error(exception)`."""
-        self._pending.append((self._pool.submit(job), on_done, on_error))
-
-    def poll(self) -> None:
-        """Deliver finished jobs' results (main thread)."""
-        finished = [entry for entry in self._pending if entry[0].done()]
-        self._pending = [entry for entry in self._pending if not entry[0].done()]
-        for future, on_done, on_error in finished:
-            error = future.exception()
-            if error is None:
-                on_done(future.result())
-            else:
-                on_error(error)
-
-    def shutdown(self) -> None:
-        """Stop accepting jobs; running ones finish in the background."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-@dataclass(frozen=True)
-class Baked:
-    """The baker's output for one recipe: each role's LUT (None without an intensity) and, when both
-    references are known and in order, a Recolorizer for the preview and the preset's response strip."""
-
-    recipe: Recipe
-    luts: dict[str, LUT3D | None]
-    recolorizer: Recolorizer | None
-    ramp: ResponseRamp | None = None
-
-
-class LookBaker:
-    """Bakes the latest requested recipe in a thread (about 0.2 s a preset): slider drags never wait for it,
-    and recipes requested while it works are skipped in favour of the newest."""
-
-    def __init__(self) -> None:
-        self.latest: Baked | None = None
-        self.error = ""
-        self._request: Recipe | None = None
-        self._baking = False
-        self._wake = threading.Condition()
-        threading.Thread(target=self._run, name="baker", daemon=True).start()
-
-    @property
-    def busy(self) -> bool:
-        """Whether a recipe is waiting or being baked."""
-        return self._request is not None or self._baking
-
-    def request(self, recipe: Recipe) -> None:
-        """Ask for `recipe` to be baked (replacing any request not started yet)."""
-        with self._wake:
-            self._request = recipe
-            self._wake.notify()
-
-    def _run(self) -> None:
-        while True:
-            with self._wake:
-                self._wake.wait_for(lambda: self._request is not None)
-                recipe, self._request = self._request, None
-                self._baking = True
-            try:
-                self.latest = bake_recipe(recipe)
-                self.error = ""
-            except (StudioError, ValueError) as error:
-                self.error = str(error)
-            finally:
-                self._baking = False
-
-
-def bake_recipe(recipe: Recipe) -> Baked:
-    """Each role's LUT and, for an ordered recipe, a preview Recolorizer and the response strip."""
-    luts = recipe_luts(recipe)
-    if not recipe.ordered:
-        return Baked(recipe, luts, None)
-    preset = preset_from_recipe(recipe, "preview")
-    ramp = response_ramp(preset, middle_tone_hair())
-    return Baked(recipe, luts, Recolorizer(preset, smoothing=PREVIEW_SMOOTHING), ramp)
 
 
 @dataclass(frozen=True)
