@@ -66,7 +66,8 @@ class PreviewWorker:
     def __init__(self, frames: DropQueue[Frame], segmenter: Callable[[], FrameSegmenter | None],
                  settings: PreviewSettings, hold: Callable[[], bool] = lambda: False) -> None:
         """`hold()` True makes the worker take no new frame (e.g. while a look bakes: the cores go to the
-        bake, so an edit reaches the screen sooner; the last frame is re-rendered with it at once)."""
+        bake, so an edit reaches the screen sooner); settings that change meanwhile (each bake of a slider
+        drag) are still shown on the last frame."""
         self.frames = frames
         self._hold = hold
         self.results: DropQueue[PreviewResult] = DropQueue(1)
@@ -102,15 +103,15 @@ class PreviewWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            if self._hold():
-                time.sleep(0.005)
-                continue
-            frame = self.frames.get(timeout=0.02)
+            held = self._hold()  # new frames wait; new settings still show on the last frame (a slider drag)
+            frame = None if held else self.frames.get(timeout=0.02)
             try:
                 if frame is not None:
                     self._render(frame, None)
                 elif self._last is not None and (self._rendered_version != self._version or self._unsegmented()):
                     self._render(*self._last)  # new settings, or a segmenter at last: the last frame again
+                elif held:
+                    time.sleep(0.005)
                 self.error = ""
             except Exception as error:  # a bad frame or mask is reported, and the next frame is tried
                 self.error = str(error) or type(error).__name__

@@ -321,6 +321,29 @@ def test_preview_worker_recolours_hair_only_and_rerenders_on_change(pair: dict[s
         worker.stop()
 
 
+def test_a_held_worker_takes_no_new_frame_but_shows_new_settings_on_the_last(pair: dict[str, Path]) -> None:
+    studio = _loaded(pair)
+    reference = studio.document.light.reference
+    frames: DropQueue[Frame] = DropQueue(2)
+    held = [False]
+    settings = PreviewSettings(recolorizer=bake_recipe(studio.recipe()).recolorizer, size=(64, 64))
+    worker = PreviewWorker(frames, lambda: FixedMask(reference.mask), settings, hold=lambda: held[0])
+    try:
+        frames.put(Frame(reference.image, 0, 1.0))
+        assert _next_result(worker).frame_index == 0
+        held[0] = True  # a look is baking
+        time.sleep(0.2)  # the worker sees it (it waits for frames 20 ms at a time)
+        frames.put(Frame(reference.image, 1, 1.0))
+        version = worker.configure(split=1.0)  # a bake landed while the next one bakes (a slider drag)
+        shown = _next_result(worker)
+        assert shown.settings_version == version and shown.frame_index == 0  # the last frame, new settings
+        assert worker.results.get(timeout=0.3) is None  # and not the new frame
+        held[0] = False
+        assert _next_result(worker).frame_index == 1
+    finally:
+        worker.stop()
+
+
 def test_a_still_shown_before_the_segmenter_loads_is_recoloured_once_it_has(pair: dict[str, Path]) -> None:
     studio = _loaded(pair)
     reference = studio.document.light.reference
