@@ -25,7 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from studio.look import Look, bake  # noqa: E402
+from studio.look import bake  # noqa: E402
+from studio.runtime import Look  # noqa: E402
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # colour-science's "Matplotlib not installed" notice
@@ -148,10 +149,10 @@ def bench_apply(frame: np.ndarray, repeat: int) -> tuple[Timing, Timing]:
 
 def bench_runtime(frame: np.ndarray, repeat: int, colour_ms: Timing, floor_ms: Timing) -> None:
     """Time a full Recolorizer frame: hair intensity, blended LUT, bounding-box apply and soft composite."""
-    from studio.preset import Preset
+    from studio.bake import bake_preset
     from studio.runtime import Recolorizer
 
-    preset = Preset.bake("Bench", [(0.25, Look(target="#5a2412")), (0.7, Look(target="#e0a070", shine=0.5))], size=33)
+    preset = bake_preset("Bench", [(0.25, Look(target="#5a2412")), (0.7, Look(target="#e0a070", shine=0.5))], size=33)
     recolorizer = Recolorizer(preset)
     mask = hair_mask(0.2)
     coverage = float((mask >= 0.5).mean())

@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_segmenter import OpenCvDnn, read_frames, time_per_frame  # noqa: E402
-from studio.pipeline import HairPipeline  # noqa: E402
+from studio.runtime import HairPipeline  # noqa: E402
 from studio.segmentation.segmenter import HairSegmenter, SegmenterOptions  # noqa: E402
 from studio.video import VideoWriter, open_output, recolour_video  # noqa: E402
 

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_segmenter import read_frames  # noqa: E402
-from studio.pipeline import HairPipeline  # noqa: E402
+from studio.runtime import HairPipeline  # noqa: E402
 from studio.segmentation.segmenter import HairSegmenter  # noqa: E402
 
 VIDEO = ROOT.parent / "shared" / "data" / "videos" / "webcam" / "liveportrait_s32.mp4"

@@ -36,11 +36,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from studio.bake import intended_oklab  # noqa: E402
-from studio.color import hair_intensity, srgb_to_oklab  # noqa: E402
+from studio.color import srgb_to_oklab  # noqa: E402
 from studio.images import read_mask, read_rgb  # noqa: E402
 from studio.look import bake, target_oklab, texture_slope  # noqa: E402
-from studio.preset import Anchor, Preset, load_preset  # noqa: E402
-from studio.runtime import Recolorizer  # noqa: E402
+from studio.runtime import Anchor, Preset, Recolorizer, hair_intensity, load_preset  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 CHROMATIC = 0.04  # Oklab chroma from which a target counts as a colour, not a grey

@@ -17,16 +17,16 @@ from typing import Any
 __version__ = "0.1.0"
 
 _FACADE = {
-    "load_preset": "studio.preset",
-    "Preset": "studio.preset",
-    "Recolorizer": "studio.runtime",
-    "LUT3D": "studio.lut",
-    "HairPipeline": "studio.pipeline",
-    "PipelineOptions": "studio.pipeline",
-    "PipelineResult": "studio.pipeline",
+    "load_preset": "studio.runtime.preset",
+    "Preset": "studio.runtime.preset",
+    "Recolorizer": "studio.runtime.recolorizer",
+    "LUT3D": "studio.runtime.lut",
+    "HairPipeline": "studio.runtime.pipeline",
+    "PipelineOptions": "studio.runtime.pipeline",
+    "PipelineResult": "studio.runtime.pipeline",
     "HairSegmenter": "studio.segmentation.segmenter",
     "SegmenterOptions": "studio.segmentation.segmenter",
-    "hair_intensity": "studio.color",
+    "hair_intensity": "studio.runtime.intensity",
     "StudioError": "studio.errors",
 }
 """Public name -> the module that defines it."""

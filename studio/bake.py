@@ -27,7 +27,6 @@ import numpy as np
 
 from studio.color import oklab_to_srgb, srgb_to_oklab
 from studio.look import (
-    Look,
     bake,
     grey_intensity,
     lightness_ramp,
@@ -36,11 +35,25 @@ from studio.look import (
     reference_lightness,
     target_oklab,
 )
-from studio.lut import LUT3D
+from studio.preset_writer import slugify
+from studio.runtime.look_settings import Look
+from studio.runtime.lut import LUT3D
+from studio.runtime.preset import Anchor, Preset
+
+__all__ = ["bake_anchors", "bake_preset", "intended_oklab"]
 
 _SEGMENT_SAMPLES = 1025  # lightness samples per segment between two references
 _SLOPE_STEP = 1e-4  # Oklab lightness step of the central difference that measures the intended slope
 _MAX_GAP_SLOPE = 2.5  # most change of D per unit Oklab lightness (sRGB per unit t, per unit lightness)
+
+
+def bake_preset(name: str, references: Sequence[tuple[float, Look]], size: int = 33, description: str = "") -> Preset:
+    """A preset whose anchors are the (intensity, look) references, in intensity order, baked together
+    (`bake_anchors`) so that the runtime's blend keeps the colour between them; its id is the name's slug."""
+    ordered = sorted(references, key=lambda pair: pair[0])
+    luts = bake_anchors(ordered, size)
+    anchors = [Anchor(intensity, look, lut) for (intensity, look), lut in zip(ordered, luts, strict=True)]
+    return Preset(name=name, id=slugify(name), anchors=anchors, description=description)
 
 
 def bake_anchors(references: Sequence[tuple[float, Look]], size: int = 33) -> list[LUT3D]:

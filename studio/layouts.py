@@ -10,10 +10,11 @@ input i * step, with
   `neutral.png` writes 3 and 5 for i = 0 and 1; we write 0 and 4, within 3 levels of it. Inputs above the
   last point (252 / 255) clamp to it.
 
-Geometries (pixel (x, y), origin top-left, `table[r, g, b]` as in studio.lut):
+Geometries (pixel (x, y), origin top-left, `table[r, g, b]` as in studio.runtime.lut):
 
-- strip: M*M wide, M high; x = r + M * b, y = g (blue picks the slice). `flipped` turns it upside down
-  (y = M - 1 - g) for engines whose texture origin is bottom-left and that upload rows as stored.
+- strip: M*M wide, M high; x = r + M * b, y = g (blue picks the slice): green 0 on the top row, as Unreal's
+  neutral RGBTable16x1. `flipped` turns it upside down (y = M - 1 - g: green 0 on the bottom row) for engines
+  whose texture origin is bottom-left and that upload rows as stored, Unity among them (see LAYOUTS).
 - tiles: a square of sqrt(M) x sqrt(M) tiles of M x M (512 x 512 for M = 64); tile index b = row * sqrt(M)
   + column, x = r and y = g inside the tile.
 - hald: Hald CLUT of level L (M = L*L), an L^3 x L^3 image whose pixels in reading order run through
@@ -34,14 +35,17 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from studio.atomic import atomic_path
+from studio.color import trilinear
 from studio.colour_science import colour_science
 from studio.errors import LutError
-from studio.lut import LUT3D, read_png
-from studio.strip import to_strip
+from studio.runtime.lut import LUT3D
+from studio.runtime.png import read_png
+from studio.runtime.strip import from_strip, to_strip
 
 if TYPE_CHECKING:
     import colour
+
+__all__ = ["EXPORT_LAYOUTS", "LAYOUTS", "Layout", "quantise", "resample"]
 
 _GEOMETRIES = ("strip", "tiles", "hald")
 _LEVELS = ("full", "spark")
@@ -123,8 +127,7 @@ class Layout:
         """The inverse of `to_image`: the layout's image -> (M, M, M, C) table indexed [r, g, b]."""
         m, channels = self.size, image.shape[2]
         if self.geometry == "strip":
-            strip = image[::-1] if self.flipped else image
-            return np.ascontiguousarray(strip.reshape(m, m, m, channels).transpose(2, 0, 1, 3))
+            return from_strip(image[::-1] if self.flipped else image)
         if self.geometry == "tiles":
             tiles = math.isqrt(m)
             split = image.reshape(tiles, m, tiles, m, channels)  # [b_row, g, b_col, r]
@@ -162,15 +165,27 @@ def _strip(size: int, flipped: bool = False, platforms: str = "") -> Layout:
     return Layout(f"strip{size}{'-flipped' if flipped else ''}", "strip", size, flipped=flipped, platforms=platforms)
 
 
+# Unity wants the `-flipped` strips. Its ApplyLut2D (Unity-Technologies/PostProcessing,
+# PostProcessing/Shaders/Colors.hlsl; the same function in Unity-Technologies/Graphics,
+# com.unity.render-pipelines.core/ShaderLibrary/Color.hlsl, for URP and HDRP) samples a user LUT strip at
+#     uvw.xy = uvw.xy * scaleOffset.z * scaleOffset.xy + scaleOffset.xy * 0.5;  // scaleOffset = (1/w, 1/h, h - 1)
+# i.e. v = (g * (h - 1) + 0.5) / h: green 0 at v = 0.5 / h, the first row from the bottom, since in Unity
+# "Texture coordinates start at lower left corner" (Texture2D.GetPixel). So Unity's neutral strip has green 0 on
+# the image's bottom row, which is our flipped strip; the plain one would turn green upside down there.
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in (
         *(_strip(n, platforms="the preset's own PNG strip; the GLSL shader") for n in (17, 33, 65)),
-        _strip(16, platforms="Unity, Unreal, Lens Studio (256x16; coarse: up to 13 levels from the runtime on the "
-                             "shipped presets, use strip32 where the engine allows)"),
-        _strip(32, platforms="Unity, Lens Studio (1024x32; within 2-3 levels of the runtime)"),
-        _strip(16, flipped=True, platforms="engines with a bottom-left texture origin (256x16)"),
-        _strip(32, flipped=True, platforms="engines with a bottom-left texture origin (1024x32)"),
+        _strip(16, platforms="green 0 on the top row: Unreal (256x16, like its RGBTable16x1), Lens Studio, uploads "
+                             "with a top-left origin (coarse: up to 13 levels from the runtime on the shipped presets, "
+                             "use strip32 where the engine allows)"),
+        _strip(32, platforms="green 0 on the top row: Lens Studio, uploads with a top-left origin (1024x32; within "
+                             "2-3 levels of the runtime)"),
+        _strip(16, flipped=True, platforms="green 0 on the bottom row: Unity's User LUT / Color Lookup (256x16; "
+                                           "coarse, prefer strip32-flipped) and other engines with a bottom-left "
+                                           "texture origin"),
+        _strip(32, flipped=True, platforms="green 0 on the bottom row: Unity's User LUT / Color Lookup (1024x32) "
+                                           "and other engines with a bottom-left texture origin"),
         Layout("square64", "tiles", 64, platforms="GPUImage lookup (512x512, 8x8 tiles)"),
         Layout("spark64", "tiles", 64, levels="spark", platforms="Spark AR colour LUT (512x512, 8x8 tiles)"),
         Layout("hald8", "hald", 64, platforms="Hald CLUT level 8 (512x512): ImageMagick, G'MIC, darktable"),
@@ -191,20 +206,7 @@ def resample(lut: LUT3D, levels: np.ndarray) -> np.ndarray:
     """
     levels = np.asarray(levels, dtype=np.float64)
     grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1)
-    table = colour_science().LUT3D(table=lut.table.astype(np.float64)).apply(grid)
-    return np.clip(table, 0.0, 1.0)
-
-
-def write_png(path: str | Path, pixels: np.ndarray) -> None:
-    """Write uint8 or uint16 RGB pixels atomically as PNG (OpenCV: it writes 16-bit RGB; BGR order); LutError
-    names the file when it cannot be written."""
-    path = Path(path)
-    try:
-        with atomic_path(path) as temp:
-            if not cv2.imwrite(str(temp), cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2BGR)):
-                raise LutError("could not write PNG", path)
-    except OSError as error:
-        raise LutError(f"could not write: {error.strerror or error}", path) from None
+    return np.clip(trilinear(lut.table, grid), 0.0, 1.0)
 
 
 def quantise(image: np.ndarray, bits: int) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The artist's controls for one reference, and the colour response they ask for.
+"""What a look does to colours: the response that the artist's settings for one reference
+(studio.runtime.look_settings.Look, which presets record) ask for.
 
 The look is worked in Oklab and depends on the input pixel's Oklab lightness alone. A tone curve sends
 the reference hair lightness to the target's lightness with slope set by `texture` (so lightness detail
@@ -13,59 +14,22 @@ How several looks are baked into LUTs that blend right between their references 
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from studio.color import oklab_to_srgb, parse_hex, srgb_to_oklab, to_hex
-from studio.lut import LUT3D, LUT_SIZES
+from studio.color import oklab_to_srgb, srgb_to_oklab
+from studio.runtime.look_settings import Look, parse_hex
+from studio.runtime.lut import LUT3D, LUT_SIZES
+
+__all__ = ["MIN_SLOPE", "bake", "gamut_mapped_srgb", "grey_intensity", "grid_lightness", "lightness_ramp",
+           "look_response", "mix_with_identity", "read_off_ramp", "reference_lightness", "target_oklab",
+           "texture_slope", "tone_curve"]
 
 MIN_SLOPE = 0.1
 """Tone-curve slope at the reference when texture is 0: nearly flat, never flat."""
 _SHINE_GAIN = 1.0  # shine 1 doubles the tone curve's slope above the reference
 _SHINE_WIDTH = 0.08  # Oklab lightness over which the shine's extra slope fades in (keeps the curve smooth)
 _KNEE = 0.6  # share of the room to black (white) the curve keeps linear before it rolls off towards it
-
-
-@dataclass(frozen=True)
-class Look:
-    """One target look. Ranges: strength, texture, shine in [0, 1]; saturation in [0, 2]."""
-
-    target: str = "#8a4b2a"
-    """Target hair colour as sRGB hex '#rrggbb': what hair at the reference intensity becomes."""
-    strength: float = 1.0
-    """0 leaves the image as it is, 1 applies the look fully."""
-    texture: float = 0.7
-    """How much of the original lightness variation survives (0 nearly flat, 1 all of it): keeps strands visible."""
-    shine: float = 0.25
-    """Extra lift of the highlights above the reference lightness (0 none, 1 strong)."""
-    saturation: float = 1.0
-    """Chroma multiplier on the target colour (0 grey, 1 as picked, 2 twice as vivid, gamut permitting)."""
-
-    def __post_init__(self) -> None:
-        parse_hex(self.target)  # raises ValueError naming the bad colour
-        object.__setattr__(self, "target", to_hex(parse_hex(self.target)))
-        for name, high in (("strength", 1.0), ("texture", 1.0), ("shine", 1.0), ("saturation", 2.0)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"look {name} must be a number, got {value!r}")
-            if not (0.0 <= float(value) <= high):  # also rejects NaN
-                raise ValueError(f"look {name} must lie in [0, {high:g}], got {value!r}")
-            object.__setattr__(self, name, float(value))
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain dict for YAML: target, strength, texture, shine, saturation."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Look:
-        """Build from a dict; missing keys take defaults, unknown keys raise ValueError."""
-        if not isinstance(data, dict):
-            raise ValueError(f"a look must be a mapping, got {type(data).__name__}")
-        unknown = set(data) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown look settings: {', '.join(sorted(map(str, unknown)))}")
-        return cls(**data)
 
 
 def reference_lightness(reference_intensity: float | np.ndarray) -> float | np.ndarray:

@@ -7,7 +7,7 @@ A pack is a zip archive (or a folder) holding
     pack.yaml                          manifest (studio/schemas/pack.schema.json): presets, exports, files + SHA-256
     schemas/{preset,pack}.schema.json  so apps in other languages can validate too
     shader/hair_lut.frag, README.md    GLSL ES 3.0 shader that samples the PNG strips like the runtime
-    presets/<id>/<id>.yaml + PNGs      the preset itself (valid on its own, see studio.preset)
+    presets/<id>/<id>.yaml + PNGs      the preset itself (valid on its own, see studio.runtime.preset)
     presets/<id>/luts/<id>.<anchor>.*  each anchor's LUT (<anchor>: dark, light; anchorK for more) as .cube
                                        and in every requested texture layout
     presets/<id>/thumbnail.png         the preset rendered on a test image
@@ -38,12 +38,16 @@ from studio.atomic import temporary_folder, write_bytes_atomic
 from studio.digest import sha256_file
 from studio.errors import LutError, StudioError
 from studio.images import write_image
-from studio.layouts import LAYOUTS, quantise, write_png
-from studio.lut import LUT3D, read_png
+from studio.layouts import LAYOUTS, quantise
+from studio.lut_files import read_lut, write_lut
 from studio.pack_archive import PackError, PackLimits, extract_pack, name_problem, write_zip
-from studio.preset import MAX_PRESET_BYTES, Preset, anchor_label, load_preset, validate
+from studio.preset_writer import anchor_label, save_preset
+from studio.runtime.png import read_png, write_png
+from studio.runtime.preset import MAX_PRESET_BYTES, Preset, load_preset, validate
+from studio.runtime.yamlio import read_yaml, schema_problems
 from studio.sheet import recolor_panels
-from studio.yamlio import read_yaml, schema_problems
+
+__all__ = ["MANIFEST", "PACK_SCHEMA_VERSION", "build_pack", "pack_schema", "thumbnail", "validate_pack"]
 
 PACK_SCHEMA_VERSION = 1
 """The pack manifest version this code reads and writes."""
@@ -145,7 +149,7 @@ def _stage_preset(root: Path, preset: Preset, image: np.ndarray, mask: np.ndarra
     folder = root / "presets" / preset.id
     (folder / "luts").mkdir(parents=True)
     yaml_path = folder / f"{preset.id}.yaml"
-    preset.save(yaml_path, bits=bits[0])
+    save_preset(preset, yaml_path, bits=bits[0])
     native = f"strip{preset.lut_size}"
     anchors = []
     for index, (anchor, own) in enumerate(zip(preset.anchors, preset.lut_files, strict=True)):
@@ -154,7 +158,7 @@ def _stage_preset(root: Path, preset: Preset, image: np.ndarray, mask: np.ndarra
         label = anchor_label(index, len(preset.anchors))
         stem = folder / "luts" / f"{preset.id}.{label}"
         cube = stem.with_name(f"{stem.name}.cube")
-        anchor.lut.write(cube, title=f"{preset.name} ({label})")
+        write_lut(anchor.lut, cube, title=f"{preset.name} ({label})")
         textures = [{"layout": native, "bits": bits[0], "path": _relative(folder / own, root)}]
         for layout_name in dict.fromkeys([native, *layouts]):
             depths = [depth for depth in bits if (layout_name, depth) != (native, bits[0])]
@@ -303,7 +307,7 @@ def _preset_problems(root: Path, entry: dict) -> list[str]:
     if [round(a.intensity, 6) for a in preset.anchors] != [a["intensity"] for a in entry["anchors"]]:
         problems.append(f"{MANIFEST}: preset {entry['id']!r}: anchor intensities differ from {where}")
     for anchor in entry["anchors"]:
-        problems += _lut_file_problems(root, anchor["cube"], LUT3D.read)
+        problems += _lut_file_problems(root, anchor["cube"], read_lut)
         for texture in anchor["textures"]:
             problems += _lut_file_problems(root, texture["path"], _texture_reader(texture))
     problems += _lut_file_problems(root, entry["thumbnail"], _read_thumbnail)

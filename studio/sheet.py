@@ -17,8 +17,10 @@ from studio import resources
 from studio.atomic import atomic_path
 from studio.errors import PresetError
 from studio.images import ImageError, read_mask, read_rgb
-from studio.preset import Preset, load_preset
-from studio.runtime import Recolorizer
+from studio.runtime import Preset, Recolorizer, load_preset
+
+__all__ = ["REFERENCE_IMAGES", "SHIPPED_PRESETS", "default_test_image", "load_test_image", "panels", "recolor_panels",
+           "render_sheet", "write_sheet"]
 
 SHIPPED_PRESETS = resources.shipped("lut_presets")
 """The shipped presets (lut_presets/ of the checkout, or its copy in the installed package)."""

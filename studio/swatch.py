@@ -17,7 +17,9 @@ import cv2
 import numpy as np
 
 from studio.atomic import atomic_path
-from studio.color import hair_intensity
+from studio.runtime import hair_intensity
+
+__all__ = ["DARK_BASE", "LIGHT_BASE", "MIDDLE_BASE", "SUPERSAMPLE", "Reference", "render_swatch", "write_references"]
 
 SUPERSAMPLE = 3  # strands are drawn on a canvas this many times larger, then area-averaged down
 _SHIFT = 4  # OpenCV fixed-point bits: coordinates in 1/16 of a supersampled pixel
@@ -150,7 +152,7 @@ def write_references(folder: Path, size: tuple[int, int] = (512, 512)) -> dict[s
     """Render the light (platinum blonde) and dark (black) reference swatches and a middle-tone (medium brown)
     test swatch into `folder` as `NAME.png` and `NAME_mask.png` for NAME in dark, middle, light (masks 8-bit,
     255 = hair) and return each one's hair intensity, measured on the written files with
-    studio.color.hair_intensity. Presets are authored on dark and light; middle shows what lies between."""
+    studio.runtime.intensity.hair_intensity. Presets are authored on dark and light; middle shows what lies between."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     references = {}

@@ -10,11 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studio.bake import bake_anchors, intended_oklab
-from studio.color import srgb_to_oklab, to_hex
-from studio.look import Look, bake, gamut_mapped_srgb, target_oklab, texture_slope
-from studio.lut import LUT3D
-from studio.preset import Anchor, Preset
-from studio.runtime import Recolorizer
+from studio.color import srgb_to_oklab
+from studio.look import bake, gamut_mapped_srgb, target_oklab, texture_slope
+from studio.runtime import LUT3D, Anchor, Look, Preset, Recolorizer
+from studio.runtime.look_settings import to_hex
 
 DARK, LIGHT = 0.07, 0.77
 PAIRS = {

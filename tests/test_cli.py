@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 import yaml
 
+from studio.bake import bake_preset
 from studio.cli import build_parser, main
 from studio.images import read_rgb, write_image
-from studio.look import Look
-from studio.lut import LUT3D
-from studio.preset import Preset, load_preset, validate
+from studio.lut_files import read_lut
+from studio.preset_writer import save_preset
+from studio.runtime import LUT3D, Look, load_preset
+from studio.runtime.preset import validate
 from tests.read_only import read_only_folder
 
 SPEC_COMMANDS = [
@@ -65,7 +67,7 @@ def preset_path(tmp_path: Path) -> Path:
     folder = tmp_path / "presets"
     folder.mkdir()
     path = folder / "copper.yaml"
-    Preset.bake("Copper", [(0.15, Look(target="#4a2010")), (0.75, Look(target="#e8b080"))], size=17).save(path)
+    save_preset(bake_preset("Copper", [(0.15, Look(target="#4a2010")), (0.75, Look(target="#e8b080"))], size=17), path)
     return path
 
 
@@ -322,7 +324,7 @@ def test_lut_convert_png_cube_png_round_trip(lut_png: Path, tmp_path: Path, caps
     assert f"wrote {cube} (17-point LUT)" in capsys.readouterr().out
     assert "LUT_3D_SIZE 17" in cube.read_text()
     original = LUT3D.read(lut_png).table
-    np.testing.assert_allclose(LUT3D.read(cube).table, original, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(read_lut(cube).table, original, rtol=0, atol=1e-6)
     assert main(["lut", "convert", str(cube), str(back)]) == 0
     np.testing.assert_allclose(LUT3D.read(back).table, original, rtol=0, atol=0.5 / 65535 + 1e-7)
     assert back.read_bytes() == lut_png.read_bytes()

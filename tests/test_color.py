@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.color import hair_intensity, luma, oklab_to_srgb, parse_hex, srgb_to_oklab, to_hex
+from studio.color import oklab_to_srgb, srgb_to_oklab
+from studio.runtime.intensity import hair_intensity, luma
+from studio.runtime.look_settings import parse_hex, to_hex
 
 # A 2x3 image with a mask that has values on both sides of the 0.5 threshold.
 PIXELS_U8 = np.array(

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studio.errors import StudioError
-from studio.lut import LUT3D
+from studio.lut_files import read_lut
 from studio.pack import build_pack, validate_pack
-from studio.preset import load_preset, validate
+from studio.runtime import LUT3D
+from studio.runtime.preset import load_preset, validate
 from tests import test_pack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,7 +117,7 @@ def test_preset_yaml_with_one_fuzzed_value(preset_folder: Path, data: st.DataObj
 def test_fuzzed_cube_text(tmp_path: Path, edits: list) -> None:
     path = tmp_path / "fuzzed.cube"
     path.write_bytes(mutate(CUBE, edits))
-    only_studio_errors(lambda: LUT3D.read(path))
+    only_studio_errors(lambda: read_lut(path))
 
 
 @pytest.fixture(scope="module")

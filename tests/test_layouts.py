@@ -9,10 +9,12 @@ import cv2
 import numpy as np
 import pytest
 
+from studio.color import trilinear
 from studio.errors import LutError
-from studio.layouts import EXPORT_LAYOUTS, LAYOUTS, Layout, quantise, resample, write_png
-from studio.look import Look, bake
-from studio.lut import LUT3D
+from studio.layouts import EXPORT_LAYOUTS, LAYOUTS, Layout, quantise, resample
+from studio.look import bake
+from studio.runtime import LUT3D, Look
+from studio.runtime.png import write_png
 from tests.conftest import require_shared
 
 IDENTITY = LUT3D.identity(33)
@@ -20,7 +22,7 @@ COPPER = bake(Look(target="#b5532a", shine=0.6, saturation=1.5), 0.3, size=33)
 
 
 def full_range_strip(n: int, bits: int = 8) -> np.ndarray:
-    """The neutral strip of Unity / Unreal / Lens Studio, written out from its definition."""
+    """The neutral strip with green 0 on the top row (Unreal's RGBTable16x1), written out from its definition."""
     top = 255 if bits == 8 else 65535
     y, x = np.mgrid[0:n, 0 : n * n]
     level = lambda i: np.round(i * top / (n - 1))  # noqa: E731 - the platform's definition, verbatim
@@ -39,6 +41,40 @@ def test_flipped_strip_is_the_neutral_upside_down(n):
     flipped = LAYOUTS[f"strip{n}-flipped"].encode(IDENTITY, 8)
     assert np.array_equal(flipped, full_range_strip(n)[::-1])
     assert flipped[-1, 0].tolist() == [0, 0, 0] and flipped[0, -1].tolist() == [255, 255, 255]
+
+
+def unity_apply_lut_2d(image: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+    """Unity's ApplyLut2D (Unity-Technologies/PostProcessing, PostProcessing/Shaders/Colors.hlsl; the same in the
+    render pipelines' Color.hlsl) on a strip PNG's pixels `image` (rows top first, as stored), for colours `rgb`
+    (K, 3) in [0, 1], with bilinear clamped sampling. Unity's texture row 0 is the image's bottom row: "Texture
+    coordinates start at lower left corner" (Texture2D.GetPixel)."""
+    texture = image[::-1]
+    height, width = texture.shape[:2]
+    scale_offset = (1.0 / width, 1.0 / height, height - 1.0)
+    z = rgb[:, 2] * scale_offset[2]
+    shift = np.floor(z)
+    u = rgb[:, 0] * scale_offset[2] * scale_offset[0] + scale_offset[0] * 0.5 + shift * scale_offset[1]
+    v = rgb[:, 1] * scale_offset[2] * scale_offset[1] + scale_offset[1] * 0.5
+
+    def sample(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        x, y = np.clip(u * width - 0.5, 0, width - 1), np.clip(v * height - 0.5, 0, height - 1)
+        x0, y0 = np.minimum(np.floor(x).astype(int), width - 2), np.minimum(np.floor(y).astype(int), height - 2)
+        fx, fy = (x - x0)[:, None], (y - y0)[:, None]
+        top = texture[y0, x0] * (1 - fx) + texture[y0, x0 + 1] * fx
+        bottom = texture[y0 + 1, x0] * (1 - fx) + texture[y0 + 1, x0 + 1] * fx
+        return top * (1 - fy) + bottom * fy
+
+    return sample(u, v) * (1 - (z - shift))[:, None] + sample(u + scale_offset[1], v) * (z - shift)[:, None]
+
+
+@pytest.mark.parametrize("n", [16, 32])
+def test_unity_reads_the_flipped_strips_and_not_the_plain_ones(n):
+    colours = np.concatenate([np.random.default_rng(n).random((400, 3)), [[0, 0, 0], [1, 1, 1], [0, 1, 0]]])
+    expected = trilinear(resample(COPPER, LAYOUTS[f"strip{n}"].grid_levels), colours)
+    flipped = unity_apply_lut_2d(LAYOUTS[f"strip{n}-flipped"].render(COPPER), colours)
+    plain = unity_apply_lut_2d(LAYOUTS[f"strip{n}"].render(COPPER), colours)
+    assert np.abs(flipped - expected).max() < 1e-9
+    assert np.abs(plain - expected).max() > 0.2  # green upside down
 
 
 def test_square64_neutral_is_gpuimage_lookup():

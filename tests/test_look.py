@@ -11,11 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studio.color import parse_hex, srgb_to_oklab
+from studio.color import srgb_to_oklab
 from studio.errors import LutError
 from studio.look import (
     MIN_SLOPE,
-    Look,
     bake,
     grey_intensity,
     reference_lightness,
@@ -23,7 +22,8 @@ from studio.look import (
     texture_slope,
     tone_curve,
 )
-from studio.lut import LUT3D
+from studio.runtime import LUT3D, Look
+from studio.runtime.look_settings import parse_hex
 
 TARGETS = {
     "copper": "#b87333",

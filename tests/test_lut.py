@@ -13,10 +13,12 @@ from conftest import require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from studio.color import trilinear
 from studio.errors import LutError
-from studio.look import Look, bake
-from studio.lut import LUT3D, LUT_SIZES, trilinear
-from studio.strip import from_strip, to_strip
+from studio.look import bake
+from studio.lut_files import read_lut, write_lut
+from studio.runtime import LUT3D, LUT_SIZES, Look
+from studio.runtime.strip import from_strip, to_strip
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -408,10 +410,10 @@ def test_png_suffix_is_case_insensitive(tmp_path):
 def test_cube_round_trip(tmp_path, size):
     lut = LUT3D(random_table(size, seed=31))
     path = tmp_path / "look.cube"
-    lut.write(path)
+    write_lut(lut, path)
     text = path.read_text()
     assert f"LUT_3D_SIZE {size}" in text
-    back = LUT3D.read(path)
+    back = read_lut(path)
     assert back.size == size
     assert np.abs(back.table - lut.table).max() <= 1e-6
 
@@ -419,7 +421,7 @@ def test_cube_round_trip(tmp_path, size):
 def test_cube_file_reads_in_colour_science_with_the_same_table(tmp_path):
     table = curve_table(17)
     path = tmp_path / "look.cube"
-    LUT3D(table).write(path)
+    write_lut(LUT3D(table), path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = colour.read_LUT(str(path))
@@ -473,14 +475,26 @@ def _make_bad_file(folder: Path, case: str) -> Path:
 def test_read_errors_name_the_file(tmp_path, case):
     path = _make_bad_file(tmp_path, case)
     with pytest.raises(LutError) as error:
-        LUT3D.read(path)
+        read_lut(path)
     _assert_names_file(error, path)
 
 
 def test_unknown_suffix_on_write_is_an_error(tmp_path):
     with pytest.raises(LutError, match="unknown"):
         LUT3D.identity(17).write(tmp_path / "look.tiff")
+    with pytest.raises(LutError, match="unknown"):
+        write_lut(LUT3D.identity(17), tmp_path / "look.tiff")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_runtime_reads_and_writes_png_strips_and_points_to_the_cube_module(tmp_path):
+    write_lut(LUT3D.identity(17), tmp_path / "look.cube")
+    with pytest.raises(LutError, match="studio.lut_files") as error:
+        LUT3D.read(tmp_path / "look.cube")
+    _assert_names_file(error, tmp_path / "look.cube")
+    with pytest.raises(LutError, match="studio.lut_files"):
+        LUT3D.identity(17).write(tmp_path / "other.cube")
+    assert sorted(os.listdir(tmp_path)) == ["look.cube"]
 
 
 # --- atomic writes --------------------------------------------------------------------------------------------
@@ -521,7 +535,7 @@ def test_crashing_png_write_keeps_old_file_and_leaves_no_temp(existing_png, monk
 
 def test_crashing_cube_write_keeps_old_file_and_leaves_no_temp(tmp_path, monkeypatch):
     path = tmp_path / "keep.cube"
-    LUT3D(curve_table(17)).write(path)
+    write_lut(LUT3D(curve_table(17)), path)
     before = path.read_bytes()
 
     def half_write(lut, filename, *args, **kwargs):
@@ -530,7 +544,7 @@ def test_crashing_cube_write_keeps_old_file_and_leaves_no_temp(tmp_path, monkeyp
 
     monkeypatch.setattr(colour, "write_LUT", half_write)
     with pytest.raises(RuntimeError, match="interrupted"):
-        LUT3D(baked_table(17)).write(path)
+        write_lut(LUT3D(baked_table(17)), path)
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["keep.cube"]
 
@@ -554,7 +568,7 @@ def test_cube_files_of_any_size_are_resampled_onto_a_supported_grid(tmp_path, si
     table = np.clip(colour.LUT3D.linear_table(size) ** 1.3 + rng.normal(0, 0.01, (size, size, size, 3)), 0, 1)
     path = tmp_path / f"n{size}.cube"
     colour.write_LUT(colour.LUT3D(table=table), str(path))
-    lut = LUT3D.read(path)
+    lut = read_lut(path)
     assert lut.size == {2: 17, 16: 17, 32: 33, 64: 65}[size]
     points = rng.random((500, 3))
     np.testing.assert_allclose(trilinear(lut.table, points), trilinear(table, points), atol=0.02)
@@ -563,10 +577,10 @@ def test_cube_files_of_any_size_are_resampled_onto_a_supported_grid(tmp_path, si
 
 
 def test_a_cube_with_a_byte_order_mark_reads(tmp_path):
-    LUT3D.identity(17).write(tmp_path / "plain.cube")
+    write_lut(LUT3D.identity(17), tmp_path / "plain.cube")
     marked = tmp_path / "bom.cube"
     marked.write_bytes(b"\xef\xbb\xbf" + (tmp_path / "plain.cube").read_bytes())
-    assert LUT3D.read(marked) == LUT3D.identity(17)
+    assert read_lut(marked) == LUT3D.identity(17)
 
 
 def test_hostile_lut_files_are_refused_before_they_are_decoded_or_read_whole(tmp_path):
@@ -594,7 +608,7 @@ def test_hostile_lut_files_are_refused_before_they_are_decoded_or_read_whole(tmp
 def test_a_preset_that_is_a_pipe_or_a_device_is_refused_without_blocking(tmp_path):
     import os
 
-    from studio.preset import validate
+    from studio.runtime.preset import validate
 
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
@@ -614,14 +628,14 @@ def test_a_preset_that_is_a_pipe_or_a_device_is_refused_without_blocking(tmp_pat
 def test_writing_where_no_file_can_be_is_a_lut_error_naming_it(tmp_path, name, message):
     (tmp_path / "folder.cube").mkdir()
     with pytest.raises(LutError, match=message) as error:
-        LUT3D.identity(17).write(tmp_path / name)
+        write_lut(LUT3D.identity(17), tmp_path / name)
     _assert_names_file(error, tmp_path / name)
     assert os.listdir(tmp_path) == ["folder.cube"]
 
 
 def test_full_disk_on_a_cube_write_is_a_lut_error_and_keeps_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "keep.cube"
-    LUT3D(curve_table(17)).write(path)
+    write_lut(LUT3D(curve_table(17)), path)
     before = path.read_bytes()
 
     def replace(source, target):
@@ -629,7 +643,7 @@ def test_full_disk_on_a_cube_write_is_a_lut_error_and_keeps_the_old_file(tmp_pat
 
     monkeypatch.setattr("studio.atomic.os.replace", replace)
     with pytest.raises(LutError, match="could not write: No space left") as error:
-        LUT3D(baked_table(17)).write(path)
+        write_lut(LUT3D(baked_table(17)), path)
     _assert_names_file(error, path)
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["keep.cube"]
 
@@ -637,5 +651,5 @@ def test_full_disk_on_a_cube_write_is_a_lut_error_and_keeps_the_old_file(tmp_pat
 def test_reading_a_name_too_long_is_a_lut_error(tmp_path):
     path = tmp_path / ("a" * 300 + ".cube")
     with pytest.raises(LutError, match="cannot read: File name too long") as error:
-        LUT3D.read(path)
+        read_lut(path)
     _assert_names_file(error, path)

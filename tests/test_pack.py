@@ -19,13 +19,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from studio.bake import bake_preset
 from studio.cli import main
 from studio.commands import pack as pack_command
-from studio.look import Look
-from studio.lut import LUT3D
+from studio.lut_files import read_lut
 from studio.pack import MANIFEST, build_pack, pack_schema, validate_pack
 from studio.pack_archive import PackError, extract_pack, name_problem
-from studio.preset import Preset, load_preset
+from studio.preset_writer import save_preset
+from studio.runtime import LUT3D, Look, load_preset
 from tests.pack_corpus import FOLDER_CASES, ZIP_CASES, file_edit, png_bomb, rezip, texture
 from tests.read_only import read_only_folder
 
@@ -37,7 +38,7 @@ def make_presets(folder: Path, names: tuple[str, ...] = ("Copper",), size: int =
     paths = []
     for index, name in enumerate(names):
         looks = [(0.15, Look(target="#5a2412")), (0.7 + 0.05 * index, Look(target="#e0a070", shine=0.5))]
-        Preset.bake(name, looks, size=size).save(folder / f"{name.lower()}.yaml")
+        save_preset(bake_preset(name, looks, size=size), folder / f"{name.lower()}.yaml")
         paths.append(folder / f"{name.lower()}.yaml")
     return paths
 
@@ -87,7 +88,7 @@ def test_a_built_pack_is_valid_complete_and_self_describing(good_pack):
     assert (folder / manifest["shader"]["fragment"]).read_text().startswith("#version 300 es")
     preset = load_preset(folder / entry["preset"])
     cube = folder / entry["anchors"][1]["cube"]
-    assert np.abs(preset.anchors[1].lut.table - LUT3D.read(cube).table).max() < 1e-6
+    assert np.abs(preset.anchors[1].lut.table - read_lut(cube).table).max() < 1e-6
     thumbnail = cv2.imread(str(folder / entry["thumbnail"]))
     assert thumbnail.shape == (192, 256, 3)
 
@@ -312,12 +313,12 @@ def test_cube_files_are_named_and_titled_per_preset_and_anchor(tmp_path):
 
 
 def test_a_cube_title_with_quotes_and_line_breaks_stays_one_quoted_string(tmp_path):
-    from studio.lut import LUT3D
+    from studio.lut_files import write_lut
 
-    LUT3D.identity(17).write(tmp_path / "t.cube", title='Rose "Gold"\nTITLE "x"')
+    write_lut(LUT3D.identity(17), tmp_path / "t.cube", title='Rose "Gold"\nTITLE "x"')
     lines = (tmp_path / "t.cube").read_text().splitlines()
     assert [line for line in lines if line.startswith("TITLE")] == ["TITLE \"Rose 'Gold' TITLE 'x'\""]
-    assert LUT3D.read(tmp_path / "t.cube") == LUT3D.identity(17)
+    assert read_lut(tmp_path / "t.cube") == LUT3D.identity(17)
 
 
 def test_every_pack_carries_a_readme_for_app_developers(good_pack):

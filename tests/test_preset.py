@@ -23,13 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import studio.atomic
-import studio.lut
-import studio.preset
+import studio.preset_writer
+import studio.runtime.png
+from studio.bake import bake_preset
 from studio.errors import PresetError
-from studio.look import Look
-from studio.lut import LUT3D
-from studio.preset import MAX_PRESET_BYTES, Anchor, Preset, load_preset, preset_schema, slugify, validate
-from studio.strip import to_strip
+from studio.preset_writer import save_preset, slugify
+from studio.runtime import LUT3D, Look
+from studio.runtime.preset import MAX_PRESET_BYTES, Anchor, Preset, load_preset, preset_schema, validate
+from studio.runtime.strip import to_strip
 
 DARK = Look(target="#5a2412", texture=0.6)
 LIGHT = Look(target="#e0a070", shine=0.5, saturation=1.2)
@@ -38,7 +39,7 @@ SIZE = 17  # the smallest supported LUT keeps the corpus fast; the format is the
 
 @pytest.fixture(scope="module")
 def baked() -> Preset:
-    return Preset.bake("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE, description="a test preset")
+    return bake_preset("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE, description="a test preset")
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def saved(tmp_path: Path, baked: Preset) -> Path:
     folder = tmp_path / "preset"
     folder.mkdir()
     path = folder / "copper.yaml"
-    baked.save(path)
+    save_preset(baked, path)
     return path
 
 
@@ -98,15 +99,15 @@ def test_second_save_of_a_loaded_preset_is_byte_identical(saved: Path, tmp_path:
     first = snapshot(saved.parent)
     again = tmp_path / "again"
     again.mkdir()
-    load_preset(saved).save(again / saved.name)
+    save_preset(load_preset(saved), again / saved.name)
     assert snapshot(again) == first
-    load_preset(saved).save(saved)  # over itself: same names, same bytes, nothing added or removed
+    save_preset(load_preset(saved), saved)  # over itself: same names, same bytes, nothing added or removed
     assert snapshot(saved.parent) == first
 
 
 def test_eight_bit_save(tmp_path: Path, baked: Preset):
     path = tmp_path / "eight.yaml"
-    baked.save(path, bits=8)
+    save_preset(baked, path, bits=8)
     for name in baked.lut_files:
         assert cv2.imread(str(tmp_path / name), cv2.IMREAD_UNCHANGED).dtype == np.uint8
     loaded = load_preset(path)
@@ -139,8 +140,8 @@ def test_resave_with_changed_looks_removes_old_luts_and_keeps_unrelated_files(sa
     unrelated = {"notes.txt": b"keep me", "copper.dark.deadbeef.png": b"not referenced", "other.png": b"x"}
     for name, data in unrelated.items():
         (folder / name).write_bytes(data)
-    changed = Preset.bake("Copper Test", [(0.2, Look(target="#301010")), (0.8, LIGHT)], size=SIZE)
-    changed.save(saved)
+    changed = bake_preset("Copper Test", [(0.2, Look(target="#301010")), (0.8, LIGHT)], size=SIZE)
+    save_preset(changed, saved)
     new = [anchor["lut"] for anchor in read_doc(saved)["anchors"]]
     assert new[0] != old[0] and new[1] != old[1]  # anchors are baked together: a new dark look moves both
     assert not any((folder / name).exists() for name in old)
@@ -156,7 +157,7 @@ def test_resave_never_deletes_files_outside_the_folder_that_an_edited_yaml_named
     doc = read_doc(saved)
     doc["anchors"][0]["lut"] = "../outside.png"
     saved.write_text(yaml.safe_dump(doc))
-    Preset.bake("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE).save(saved)
+    save_preset(bake_preset("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE), saved)
     assert outside.read_bytes() == b"precious"
     assert validate(saved) == []
 
@@ -165,7 +166,7 @@ def test_resave_never_deletes_files_outside_the_folder_that_an_edited_yaml_named
 
 
 def _changed_preset() -> Preset:
-    return Preset.bake("Copper Test", [(0.3, Look(target="#102030")), (0.7, Look(target="#f0e0d0"))], size=SIZE)
+    return bake_preset("Copper Test", [(0.3, Look(target="#102030")), (0.7, Look(target="#f0e0d0"))], size=SIZE)
 
 
 def _assert_previous_preset_intact(saved: Path, before: dict, loaded_before: Preset) -> None:
@@ -181,9 +182,9 @@ def test_failing_yaml_write_leaves_the_previous_preset(saved: Path, monkeypatch:
     def fail(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(studio.preset, "write_bytes_atomic", fail)
+    monkeypatch.setattr(studio.preset_writer, "write_bytes_atomic", fail)
     with pytest.raises(PresetError, match="No space left on device") as caught:
-        _changed_preset().save(saved)
+        save_preset(_changed_preset(), saved)
     assert str(saved) in str(caught.value)
     _assert_previous_preset_intact(saved, before, loaded_before)
 
@@ -200,7 +201,7 @@ def test_failing_rename_midway_leaves_no_temp_files(saved: Path, monkeypatch: py
 
     monkeypatch.setattr(studio.atomic.os, "replace", replace)
     with pytest.raises(PresetError, match="Input/output error"):
-        _changed_preset().save(saved)
+        save_preset(_changed_preset(), saved)
     _assert_previous_preset_intact(saved, before, loaded_before)
 
 
@@ -217,7 +218,7 @@ def test_failing_lut_write_leaves_the_previous_preset(saved: Path, monkeypatch: 
 
     monkeypatch.setattr(LUT3D, "write", write)
     with pytest.raises(PresetError, match=re.escape(str(saved))):
-        _changed_preset().save(saved)
+        save_preset(_changed_preset(), saved)
     assert len(calls) == failing_call
     _assert_previous_preset_intact(saved, before, loaded_before)
 
@@ -230,23 +231,23 @@ def test_png_encoder_failure_midway_leaves_the_previous_preset(saved: Path, monk
         calls.append(path)
         return False if len(calls) == 2 else real_imwrite(path, pixels, *args)
 
-    monkeypatch.setattr(studio.lut.cv2, "imwrite", imwrite)
+    monkeypatch.setattr(studio.runtime.png.cv2, "imwrite", imwrite)
     with pytest.raises(PresetError, match=re.escape(str(saved))):
-        _changed_preset().save(saved)
+        save_preset(_changed_preset(), saved)
     _assert_previous_preset_intact(saved, before, loaded_before)
 
 
 def test_save_refuses_bad_targets_and_writes_nothing(tmp_path: Path, baked: Preset):
     with pytest.raises(PresetError, match="must end in .yaml"):
-        baked.save(tmp_path / "copper.txt")
+        save_preset(baked, tmp_path / "copper.txt")
     with pytest.raises(PresetError, match="folder does not exist"):
-        baked.save(tmp_path / "missing" / "copper.yaml")
+        save_preset(baked, tmp_path / "missing" / "copper.yaml")
     with pytest.raises(Exception, match="8- or 16-bit"):
-        baked.save(tmp_path / "copper.yaml", bits=12)
+        save_preset(baked, tmp_path / "copper.yaml", bits=12)
     assert os.listdir(tmp_path) == []
     (tmp_path / "folder.yaml").mkdir()
     with pytest.raises(PresetError, match="folder.yaml: is a folder"):
-        baked.save(tmp_path / "folder.yaml")
+        save_preset(baked, tmp_path / "folder.yaml")
     assert os.listdir(tmp_path) == ["folder.yaml"] and os.listdir(tmp_path / "folder.yaml") == []
 
 
@@ -277,16 +278,16 @@ def test_preset_construction_errors(anchors, message):
 
 
 def test_bake_sorts_references_by_intensity():
-    preset = Preset.bake("Sorted", [(0.8, LIGHT), (0.2, DARK)], size=SIZE)
+    preset = bake_preset("Sorted", [(0.8, LIGHT), (0.2, DARK)], size=SIZE)
     assert [a.intensity for a in preset.anchors] == [0.2, 0.8]
     assert [a.look for a in preset.anchors] == [DARK, LIGHT]
 
 
 def test_three_or_more_anchors(tmp_path: Path):
     looks = [(0.1, DARK), (0.45, Look(target="#a05030")), (0.9, LIGHT)]
-    preset = Preset.bake("Three", looks, size=SIZE)
+    preset = bake_preset("Three", looks, size=SIZE)
     path = tmp_path / "three.yaml"
-    preset.save(path)
+    save_preset(preset, path)
     names = [anchor["lut"] for anchor in read_doc(path)["anchors"]]
     assert [name.split(".")[1] for name in names] == ["anchor0", "anchor1", "anchor2"]
     loaded = load_preset(path)
@@ -594,7 +595,7 @@ def test_deeply_nested_yaml_is_refused_quickly(tmp_path: Path):
 @pytest.fixture(scope="module")
 def fuzz_preset(tmp_path_factory: pytest.TempPathFactory, baked: Preset) -> tuple[Path, bytes]:
     path = tmp_path_factory.mktemp("fuzz") / "copper.yaml"
-    baked.save(path)
+    save_preset(baked, path)
     return path, path.read_bytes()
 
 
@@ -630,7 +631,7 @@ def test_mutated_yaml_never_crashes_validate(fuzz_preset: tuple[Path, bytes], fl
 def test_saving_a_copy_keeps_the_luts_of_the_preset_it_was_copied_from(saved: Path):
     copy = saved.parent / "copper-v2.yaml"
     shutil.copyfile(saved, copy)
-    Preset.bake("Copper v2", [(0.2, Look(target="#301010")), (0.8, LIGHT)], size=SIZE).save(copy)
+    save_preset(bake_preset("Copper v2", [(0.2, Look(target="#301010")), (0.8, LIGHT)], size=SIZE), copy)
     assert validate(saved) == [] and validate(copy) == []
 
 
@@ -641,21 +642,21 @@ def test_saving_never_deletes_what_an_edited_yaml_names_but_the_save_did_not_wri
     doc["anchors"][0]["lut"] = "notes.txt"
     doc["anchors"][1]["lut"] = saved.name  # names the YAML itself
     saved.write_text(yaml.safe_dump(doc))
-    Preset.bake("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE).save(saved)
+    save_preset(bake_preset("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE), saved)
     assert (folder / "notes.txt").read_bytes() == b"keep me"
     assert validate(saved) == []
 
 
 def test_concurrent_saves_to_one_preset_leave_a_complete_preset(tmp_path: Path):
     path = tmp_path / "copper.yaml"
-    presets = [Preset.bake("Copper", [(0.2, Look(target=f"#{shade:02x}2010")), (0.8, LIGHT)], size=SIZE)
+    presets = [bake_preset("Copper", [(0.2, Look(target=f"#{shade:02x}2010")), (0.8, LIGHT)], size=SIZE)
                for shade in (0x30, 0x50, 0x70, 0x90)]
     errors: list[BaseException] = []
 
     def save(preset: Preset) -> None:
         try:
             for _ in range(3):
-                preset.save(path)
+                save_preset(preset, path)
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -699,9 +700,9 @@ def test_hostile_yaml_is_a_clear_problem_not_a_crash(saved: Path, edit, message)
 ], ids=["empty-name", "long-name", "long-description", "control-character"])
 def test_save_refuses_a_document_the_schema_refuses_and_writes_nothing(tmp_path: Path, name: str,
                                                                         description: str, message: str):
-    preset = Preset.bake(name, [(0.2, DARK), (0.8, LIGHT)], size=SIZE, description=description)
+    preset = bake_preset(name, [(0.2, DARK), (0.8, LIGHT)], size=SIZE, description=description)
     with pytest.raises(PresetError, match=re.escape(message)) as caught:
-        preset.save(tmp_path / "copper.yaml")
+        save_preset(preset, tmp_path / "copper.yaml")
     assert str(caught.value).startswith(f"{tmp_path / 'copper.yaml'}: cannot save: ")
     assert os.listdir(tmp_path) == []
 
@@ -710,18 +711,18 @@ def test_save_refuses_a_document_the_schema_refuses_and_writes_nothing(tmp_path:
                          ids=["space", "accent", "cjk", "long", "leading-dot", "backslash"])
 def test_lut_names_derived_from_any_file_name_match_the_schema(tmp_path: Path, baked: Preset, stem: str):
     path = tmp_path / f"{stem}.yaml"
-    baked.save(path)
+    save_preset(baked, path)
     assert validate(path) == []
     pattern = re.compile(preset_schema()["$defs"]["anchor"]["properties"]["lut"]["pattern"])
     assert all(pattern.fullmatch(name) and len(name) <= 200 for name in baked.lut_files), baked.lut_files
     assert sorted(os.listdir(tmp_path)) == sorted([path.name, *baked.lut_files])
-    _changed_preset().save(path)  # a resave removes the LUTs it wrote before
+    save_preset(_changed_preset(), path)  # a resave removes the LUTs it wrote before
     assert sorted(os.listdir(tmp_path)) == sorted([path.name, *load_preset(path).lut_files])
 
 
 def test_a_name_too_long_for_the_file_system_is_a_clear_error(tmp_path: Path, baked: Preset):
     with pytest.raises(PresetError, match="could not save: File name too long"):
-        baked.save(tmp_path / ("a" * 300 + ".yaml"))
+        save_preset(baked, tmp_path / ("a" * 300 + ".yaml"))
     assert os.listdir(tmp_path) == []
 
 
@@ -745,5 +746,5 @@ def test_a_lut_that_is_a_loop_of_symbolic_links_is_a_problem(saved: Path):
     lut.unlink()
     lut.symlink_to(lut.name)
     assert any("loop of symbolic links" in problem for problem in validate(saved))
-    Preset.bake("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE).save(saved)  # a save over it works
+    save_preset(bake_preset("Copper Test", [(0.2, DARK), (0.8, LIGHT)], size=SIZE), saved)  # a save over it works
     assert validate(saved) == []

@@ -11,12 +11,11 @@ import cv2
 import numpy as np
 import pytest
 
+from studio.bake import bake_preset
 from studio.images import read_rgb
-from studio.look import Look
-from studio.lut import LUT3D
-from studio.preset import Preset, load_preset
-from studio.runtime import Recolorizer
-from studio.strip import to_strip
+from studio.preset_writer import save_preset
+from studio.runtime import LUT3D, Look, Preset, Recolorizer, load_preset
+from studio.runtime.strip import to_strip
 from tests.conftest import require_shared
 from tests.shader_port import hair_lut_frag
 
@@ -50,7 +49,7 @@ def saved_preset(request, tmp_path_factory) -> tuple[Preset, list[np.ndarray]]:
     size, bits = request.param
     folder = tmp_path_factory.mktemp("shader")
     references = [(0.12, Look(target="#b5532a", shine=0.6)), (0.75, Look(target="#f0c090", saturation=1.6))]
-    Preset.bake("Copper", references, size=size).save(folder / "copper.yaml", bits=bits)
+    save_preset(bake_preset("Copper", references, size=size), folder / "copper.yaml", bits=bits)
     preset = load_preset(folder / "copper.yaml")
     return preset, [upload(folder / name) for name in preset.lut_files]
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from studio.bake import bake_preset
 from studio.errors import StudioError
-from studio.look import Look
-from studio.preset import Preset
+from studio.preset_writer import save_preset
+from studio.runtime import Look
 from studio.sheet import default_test_image, load_test_image, panels, render_sheet, write_sheet
 from studio.swatch import DARK_BASE, LIGHT_BASE, render_swatch
 
@@ -30,7 +31,7 @@ def presets(tmp_path_factory) -> list[Path]:
     colours = (("Red", "#5a1010", "#b02020"), ("Blue", "#101a40", "#2a3c80"), ("Green", "#1a3a1a", "#3a8040"))
     for name, dark, light in colours:
         path = folder / f"{name.lower()}.yaml"
-        Preset.bake(name, [(0.1, Look(dark)), (0.8, Look(light))], size=17).save(path)
+        save_preset(bake_preset(name, [(0.1, Look(dark)), (0.8, Look(light))], size=17), path)
         paths.append(path)
     return paths
 

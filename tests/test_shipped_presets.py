@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from studio.color import hair_intensity
 from studio.images import read_mask, read_rgb
-from studio.preset import load_preset, validate
+from studio.runtime import hair_intensity, load_preset
+from studio.runtime.preset import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = ROOT / "lut_presets"
@@ -127,8 +127,8 @@ def test_shipped_luts_have_no_cliffs(path):
     presets jumped by up to 145), and trilinear and tetrahedral sampling agree within 8 levels."""
     import numpy as np
 
+    from studio.color import trilinear
     from studio.colour_science import colour_science
-    from studio.lut import trilinear
 
     rng = np.random.default_rng(0)
     colours = np.concatenate([rng.random((3000, 3)), rng.random((1500, 3)) * 0.12, 1 - rng.random((1500, 3)) * 0.12])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.color import hair_intensity
+from studio.runtime import hair_intensity
 from studio.swatch import DARK_BASE, LIGHT_BASE, render_swatch, write_references
 
 

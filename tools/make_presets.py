@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from a source checkout
     sys.path.insert(0, str(ROOT))
 
-from studio.look import Look  # noqa: E402
-from studio.preset import Preset, slugify  # noqa: E402
+from studio.bake import bake_preset  # noqa: E402
+from studio.preset_writer import save_preset, slugify  # noqa: E402
+from studio.runtime import Look  # noqa: E402
 from studio.swatch import write_references  # noqa: E402
 
 PRESETS_DIR = ROOT / "lut_presets"
@@ -78,10 +79,10 @@ def main(presets_dir: Path = PRESETS_DIR, references_dir: Path = REFERENCES_DIR,
     presets_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for design in tqdm(DESIGNS, desc="baking presets", unit="preset", disable=not progress):
-        preset = Preset.bake(design.name, [(dark, design.dark), (light, design.light)], size=LUT_SIZE,
+        preset = bake_preset(design.name, [(dark, design.dark), (light, design.light)], size=LUT_SIZE,
                              description=design.description)
         path = presets_dir / f"{slugify(design.name)}.yaml"
-        preset.save(path)
+        save_preset(preset, path)
         written += [path, *(presets_dir / name for name in preset.lut_files)]
     for stale in sorted(p for suffix in ("*.yaml", "*.yml", "*.png") for p in presets_dir.glob(suffix)):
         if stale not in written:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from studio.app.response import ResponseRamp, middle_tone_hair, response_ramp
 from studio.app.state import Recipe, preset_from_recipe, recipe_luts
 from studio.errors import StudioError
-from studio.lut import LUT3D
-from studio.runtime import Recolorizer
+from studio.runtime import LUT3D, Recolorizer
 
 PREVIEW_SMOOTHING = 0.5
 """Intensity smoothing of the preview's Recolorizer (as an app would use on video)."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from studio.lut import LUT3D
 from studio.resample import shrink
-from studio.strip import to_strip
+from studio.runtime import LUT3D
+from studio.runtime.strip import to_strip
 
 OVERLAY_RGB = (255, 0, 200)
 """Colour of the hair-mask overlay (magenta: rarely a hair colour)."""

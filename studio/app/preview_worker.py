@@ -15,8 +15,7 @@ import numpy as np
 from studio.app.baker import PREVIEW_SMOOTHING
 from studio.app.preview import compose_preview, to_texture, zoom_region
 from studio.app.segmenters import FrameSegmenter
-from studio.pipeline import HairPipeline
-from studio.runtime import Recolorizer
+from studio.runtime import HairPipeline, Recolorizer
 from studio.sources import DropQueue, Frame
 
 FPS_MEMORY = 5.0

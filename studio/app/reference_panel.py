@@ -11,8 +11,8 @@ from studio.app.hosts import ReferenceHost
 from studio.app.preview import fit_box, strip_picture, thumbnail
 from studio.app.state import MaskChoice, Reference, Slot
 from studio.app.textures import RawTexture
-from studio.color import parse_hex, to_hex
-from studio.lut import LUT3D
+from studio.runtime import LUT3D
+from studio.runtime.look_settings import parse_hex, to_hex
 from studio.sources import IMAGE_SUFFIXES
 
 THUMB = 168

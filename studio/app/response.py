@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.bake import intended_oklab
-from studio.color import luma, srgb_to_oklab
-from studio.preset import Preset
-from studio.runtime import Recolorizer
+from studio.color import srgb_to_oklab
+from studio.runtime import Preset, Recolorizer
+from studio.runtime.intensity import luma
 
 RAMP_WIDTH = 256  # columns, one intensity each
 GREY_ROWS, HAIR_ROWS = 14, 34  # 48 rows, as the empty strip of response_panel

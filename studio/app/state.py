@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from studio.bake import bake_anchors
-from studio.color import MASK_THRESHOLD, hair_intensity
 from studio.errors import PresetError, StudioError
 from studio.images import read_mask, read_rgb
-from studio.look import Look
-from studio.lut import LUT3D
+from studio.lut_files import write_lut
 from studio.pack import build_pack
-from studio.preset import Anchor, Preset, load_preset, slugify
+from studio.preset_writer import save_preset, slugify
+from studio.runtime import LUT3D, MASK_THRESHOLD, Anchor, Look, Preset, hair_intensity, load_preset
 from studio.sheet import default_test_image
 
 ROLES = ("dark", "middle", "light")
@@ -345,7 +344,7 @@ class Studio:
             raise StudioStateError("this preset has no file yet: use Save as")
         if target.suffix.lower() not in (".yaml", ".yml"):
             target = target.with_suffix(".yaml")
-        self.preset().save(target)
+        save_preset(self.preset(), target)
         self.path = target
         self._saved = self.document.content()
         return target
@@ -358,7 +357,7 @@ class Studio:
         lut = recipe_luts(self.recipe())[role]
         if lut is None:
             raise StudioStateError(f"load the {role} reference first: its LUT depends on its hair intensity")
-        lut.write(path, title=f"{self.document.name} ({role})")
+        write_lut(lut, path, title=f"{self.document.name} ({role})")
 
     def export_cubes(self, path: str | Path) -> list[Path]:
         """Write every baked LUT as `STEM.ROLE.cube` beside `path` (named like a LUT pack's, so the files of

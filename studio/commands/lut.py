@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from studio.lut import LUT3D
+from studio.lut_files import read_lut, write_lut
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    lut = LUT3D.read(args.source)
-    lut.write(args.target, bits=args.bits)
+    lut = read_lut(args.source)
+    write_lut(lut, args.target, bits=args.bits)
     print(f"wrote {args.target} ({lut.size}-point LUT)")
     return 0

@@ -45,8 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _measure(args: argparse.Namespace) -> int:
-    from studio.color import hair_intensity
     from studio.images import read_rgb, write_image
+    from studio.runtime import hair_intensity
     from studio.segmentation.segmenter import HairSegmenter
 
     targets = overlay_paths(args.images, args.overlay)

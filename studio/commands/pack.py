@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--name", help="pack name (default: the folder's name)")
     build.add_argument("--version", dest="pack_version", default="1.0.0", help="pack version (default 1.0.0)")
     build.add_argument("--layout", action="append", default=[], choices=[*EXPORT_LAYOUTS, "all"],
-                       help="extra texture layout per anchor; repeat for more, 'all' for every one")
+                       help="extra texture layout per anchor (Unity: strip32-flipped); repeat for more, 'all' for "
+                       "every one")
     build.add_argument("--bits", type=int, action="append", choices=(8, 16),
                        help="PNG depth; repeat for both (default 16)")
     build.add_argument("--image", type=Path, help="test image for the thumbnails (needs --mask; default: the "

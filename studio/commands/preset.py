@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 
 from studio.atomic import is_temporary
+from studio.bake import bake_preset
 from studio.errors import PresetError
-from studio.look import Look
-from studio.lut import LUT_SIZES
-from studio.preset import Preset, validate
+from studio.preset_writer import save_preset
+from studio.runtime import LUT_SIZES, Look
+from studio.runtime.preset import validate
 
 _LOOK_CONTROLS = {
     "strength": "0 keeps the original, 1 applies the look fully (default %(default)s)",
@@ -105,10 +106,10 @@ def _new(args: argparse.Namespace) -> int:
         raise PresetError(f"the dark reference intensity ({references[0][0]}) must be below the light one "
                           f"({references[1][0]})")
     try:
-        preset = Preset.bake(args.name, references, size=args.size, description=args.description)
+        preset = bake_preset(args.name, references, size=args.size, description=args.description)
     except ValueError as error:
         raise PresetError(str(error)) from None
-    preset.save(args.output, bits=args.bits)
+    save_preset(preset, args.output, bits=args.bits)
     print(f"wrote {args.output} and {', '.join(preset.lut_files)}")
     return 0
 

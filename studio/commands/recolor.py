@@ -18,8 +18,8 @@ from tqdm import tqdm
 from studio.atomic import atomic_path
 from studio.errors import StudioError
 from studio.images import read_mask, read_rgb, write_image
-from studio.pipeline import HairPipeline, Segmenter
 from studio.resources import preset_path
+from studio.runtime import HairPipeline, Segmenter
 from studio.sources import CAMERA_PREFIX, IMAGE_SUFFIXES
 from studio.video import CONTAINERS, VideoWriter, open_output, probe, recolour_video
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from studio.color import MASK_THRESHOLD
+from studio.runtime.intensity import MASK_THRESHOLD
 from studio.resample import Rect, move_crop
 from studio.segmentation.errors import ModelError
 from studio.segmentation.framing import Box, FaceFinder, FramingOptions, SteadyBox, box_rect, crop, head_box, paste

@@ -7,14 +7,15 @@ import numpy as np
 from studio.app.baker import bake_recipe
 from studio.app.response import GREY_ROWS, RAMP_WIDTH, middle_tone_hair, response_ramp, with_markers
 from studio.app.state import Recipe
-from studio.look import Look, bake
-from studio.preset import Anchor, Preset
+from studio.bake import bake_preset
+from studio.look import bake
+from studio.runtime import Anchor, Look, Preset
 
 DARK, LIGHT = (0.07, Look("#620215")), (0.77, Look("#a80526"))
 
 
 def test_a_jointly_baked_preset_keeps_its_colour_and_raises_no_warning():
-    ramp = response_ramp(Preset.bake("Cherry", [DARK, LIGHT]), middle_tone_hair())
+    ramp = response_ramp(bake_preset("Cherry", [DARK, LIGHT]), middle_tone_hair())
     assert ramp.image.shape == (48, RAMP_WIDTH, 3) and ramp.image.dtype == np.uint8
     between = (ramp.intensities >= 0.07) & (ramp.intensities <= 0.77)
     assert np.nanmin(ramp.chroma_kept[between]) >= 0.9
@@ -30,14 +31,14 @@ def test_anchors_baked_on_their_own_fade_and_the_strip_says_where():
 
 
 def test_greys_on_top_follow_the_runtime_and_hair_below_shows_texture():
-    ramp = response_ramp(Preset.bake("Cherry", [DARK, LIGHT]), middle_tone_hair())
+    ramp = response_ramp(bake_preset("Cherry", [DARK, LIGHT]), middle_tone_hair())
     greys, hair = ramp.image[:GREY_ROWS].astype(float), ramp.image[GREY_ROWS:].astype(float)
     assert np.all(greys.std(axis=0) == 0)  # one colour per column
     assert hair.std(axis=0).mean() > 1.0  # strands vary along a column
 
 
 def test_markers_tick_the_references_and_draw_the_live_line():
-    ramp = response_ramp(Preset.bake("Cherry", [DARK, LIGHT]), middle_tone_hair())
+    ramp = response_ramp(bake_preset("Cherry", [DARK, LIGHT]), middle_tone_hair())
     plain, marked = with_markers(ramp, None), with_markers(ramp, 0.5)
     for intensity in (0.07, 0.77):
         assert np.all(plain[-1, ramp.column(intensity)] == 255)

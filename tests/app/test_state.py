@@ -25,12 +25,14 @@ from studio.app.state import (
     make_mask,
     read_reference,
 )
+from studio.bake import bake_preset
 from studio.errors import PresetError, StudioError
 from studio.images import write_image
-from studio.look import Look
-from studio.lut import LUT3D
+from studio.lut_files import read_lut
 from studio.pack import thumbnail, validate_pack
-from studio.preset import Preset, load_preset, validate
+from studio.preset_writer import save_preset
+from studio.runtime import Look, load_preset
+from studio.runtime.preset import validate
 from studio.sheet import default_test_image
 from studio.sources import DropQueue, Frame
 from tests.conftest import require_shared
@@ -183,8 +185,8 @@ def test_missing_and_bad_files_raise_readable_errors(pair: dict[str, Path], tmp_
 
 
 def test_presets_of_four_anchors_are_refused(tmp_path: Path) -> None:
-    preset = Preset.bake("Four", [(0.1, Look()), (0.4, Look()), (0.6, Look()), (0.9, Look())], size=17)
-    preset.save(tmp_path / "four.yaml")
+    preset = bake_preset("Four", [(0.1, Look()), (0.4, Look()), (0.6, Look()), (0.9, Look())], size=17)
+    save_preset(preset, tmp_path / "four.yaml")
     with pytest.raises(PresetError, match="two or three anchors"):
         Studio().open(tmp_path / "four.yaml")
 
@@ -238,7 +240,7 @@ def test_export_cube_matches_the_baked_lut(pair: dict[str, Path], tmp_path: Path
     studio = _loaded(pair)
     studio.set_lut_size(17)
     studio.export_cube("dark", tmp_path / "dark")
-    exported = LUT3D.read(tmp_path / "dark.cube")
+    exported = read_lut(tmp_path / "dark.cube")
     expected = studio.preset().anchors[0].lut
     assert exported.size == 17 and np.allclose(exported.table, expected.table, atol=1e-5)
 

@@ -24,7 +24,7 @@ def shipped_presets() -> list[Path]:
 def render(preset_path: Path) -> tuple[str, np.ndarray]:
     """(preset id, its preview: uint8 RGB, 256 px wide)."""
     from studio.pack import thumbnail
-    from studio.preset import load_preset
+    from studio.runtime import load_preset
     from studio.sheet import default_test_image
 
     preset = load_preset(preset_path)

@@ -1,5 +1,6 @@
 """The runtime interpolator apps embed: per frame, blend the preset's LUTs by the hair's mean intensity
-and recolour the hair. Needs numpy and OpenCV only (no GUI, no model runtime)."""
+and recolour the hair. Part of studio.runtime: numpy and OpenCV (and PyYAML and jsonschema, to read presets)
+only, no GUI, no model runtime."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from studio.color import hair_intensity
-from studio.lut_sampler import LutSampler
-from studio.preset import Preset, load_preset
+from studio.runtime.intensity import hair_intensity
+from studio.runtime.lut_sampler import LutSampler
+from studio.runtime.preset import Preset, load_preset
+
+__all__ = ["VISIBLE_MASK", "Recolorizer"]
 
 VISIBLE_MASK = 1.0 / 520.0
 """Mask values below this change no pixel: a change of at most 255 levels times the mask (plus blendLinear's
@@ -22,7 +25,7 @@ hair's box halves the cost)."""
 class Recolorizer:
     """Apply a preset to video frames: `recolorizer(frame, mask) -> frame`.
 
-    Per frame: hair intensity (studio.color.hair_intensity) -> optional exponential smoothing across frames
+    Per frame: hair intensity (studio.runtime.intensity.hair_intensity) -> optional exponential smoothing across frames
     -> position between the anchors' intensities (clamped at the ends) -> blended LUT -> applied inside the
     mask's bounding box only -> composited by the soft mask. After a call, `intensity` holds the (smoothed)
     intensity used, `position` the fractional anchor index in [0, K - 1] and `t` = position / (K - 1), which

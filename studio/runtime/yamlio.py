@@ -9,6 +9,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+__all__ = ["MAX_DEPTH", "read_yaml", "schema_problems"]
+
 MAX_DEPTH = 32
 """Deepest nesting of mappings and sequences accepted; presets and manifests need about 5."""
 

@@ -1,6 +1,6 @@
 """The fast sampler's machinery: bands worked in parallel, per-thread buffers, table layouts, resampling.
 
-Its accuracy against colour-science is tested in test_lut.py; here each piece is checked against a plainer
+Its accuracy against colour-science is tested in tests/test_lut.py; here each piece is checked against a plainer
 way of computing the same thing.
 """
 
@@ -15,9 +15,9 @@ import warnings
 import numpy as np
 import pytest
 
-import studio.lut_sampler as lut_sampler
-from studio.look import Look, bake
-from studio.lut import LUT3D
+import studio.runtime.lut_sampler as lut_sampler
+from studio.look import bake
+from studio.runtime import LUT3D, Look
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

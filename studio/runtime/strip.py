@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["from_strip", "to_strip"]
+
 
 def to_strip(table: np.ndarray) -> np.ndarray:
     """(N, N, N, C) table [r, g, b] -> the N x N*N strip image, pixel (x = r + N*b, y = g)."""

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 from studio.errors import StudioError
-from studio.pipeline import HairPipeline, PipelineOptions
-from studio.runtime import Recolorizer
+from studio.runtime import HairPipeline, PipelineOptions, Recolorizer
 
-PRESET = Path(__file__).resolve().parents[1] / "lut_presets" / "copper.yaml"
+PRESET = Path(__file__).resolve().parents[2] / "lut_presets" / "copper.yaml"
 
 
 class SquareSegmenter:

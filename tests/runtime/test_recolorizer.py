@@ -10,17 +10,15 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.color import hair_intensity
-from studio.look import Look
-from studio.lut import LUT3D
-from studio.preset import Anchor, Preset
-from studio.runtime import VISIBLE_MASK, Recolorizer
+from studio.bake import bake_preset
+from studio.preset_writer import save_preset
+from studio.runtime import LUT3D, VISIBLE_MASK, Anchor, Look, Preset, Recolorizer, hair_intensity
 from tests.light_install import run_light
 
 DARK_LOOK = Look(target="#5a2412")
 LIGHT_LOOK = Look(target="#e0a070", shine=0.5)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_frame(seed: int = 0, size: tuple[int, int] = (90, 120)) -> np.ndarray:
@@ -37,7 +35,7 @@ def soft_blob_mask(size: tuple[int, int] = (90, 120)) -> np.ndarray:
 
 def preset_at(intensities: list[float], looks: list[Look] | None = None) -> Preset:
     looks = looks or [DARK_LOOK, LIGHT_LOOK, Look(target="#c0c0ff")][: len(intensities)]
-    return Preset.bake("Test", list(zip(intensities, looks, strict=True)), size=17)
+    return bake_preset("Test", list(zip(intensities, looks, strict=True)), size=17)
 
 
 def test_all_zero_mask_returns_frame_bit_for_bit():
@@ -155,7 +153,7 @@ def test_bad_inputs_are_rejected():
 
 def test_from_file_loads_a_saved_preset(tmp_path):
     preset = preset_at([0.1, 0.9])
-    preset.save(tmp_path / "p.yaml")
+    save_preset(preset, tmp_path / "p.yaml")
     recolorizer = Recolorizer.from_file(tmp_path / "p.yaml")
     frame, mask = make_frame(), soft_blob_mask()
     assert np.abs(recolorizer(frame, mask).astype(int) - Recolorizer(preset)(frame, mask)).max() <= 1
@@ -177,10 +175,10 @@ def test_the_light_install_plays_a_shipped_preset(tmp_path):
     code = (
         "import sys\n"
         "import cv2, numpy as np\n"
-        "import studio.lut\n"
-        "from studio.pipeline import HairPipeline\n"
-        "from studio.preset import load_preset\n"
-        "from studio.runtime import Recolorizer\n"
+        "import studio.runtime.lut\n"
+        "from studio.runtime.pipeline import HairPipeline\n"
+        "from studio.runtime.preset import load_preset\n"
+        "from studio.runtime.recolorizer import Recolorizer\n"
         "frame = cv2.cvtColor(cv2.imread('reference_images/middle.png'), cv2.COLOR_BGR2RGB)\n"
         "mask = cv2.imread('reference_images/middle_mask.png', cv2.IMREAD_GRAYSCALE).astype(np.float32) / 255\n"
         "out = Recolorizer(load_preset('lut_presets/copper.yaml'))(frame, mask)\n"
@@ -198,10 +196,11 @@ def test_the_light_install_plays_a_shipped_preset(tmp_path):
 
 
 def test_the_package_facade_names_what_apps_need_and_loads_it_lazily():
-    code = ("import sys, studio; assert 'studio.pipeline' not in sys.modules; "
+    code = ("import sys, studio; assert 'studio.runtime' not in sys.modules; "
             "from studio import HairPipeline, LUT3D, Recolorizer, hair_intensity, load_preset; "
-            "import studio.pipeline, studio.runtime; "
-            "assert HairPipeline is studio.pipeline.HairPipeline and Recolorizer is studio.runtime.Recolorizer; "
+            "import studio.runtime.pipeline, studio.runtime.recolorizer; "
+            "assert HairPipeline is studio.runtime.pipeline.HairPipeline; "
+            "assert Recolorizer is studio.runtime.recolorizer.Recolorizer; "
             "assert sorted(dir(studio)) == sorted(studio.__all__)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr

@@ -5,8 +5,8 @@ LUTs by where it falls between the references, recolour the hair and blend by th
 style of MediaPipe Tasks: an options dataclass, `HairPipeline.create_from_options` / `create`, a context
 manager that releases the segmenter, and a result object per frame.
 
-Imports numpy and OpenCV (through the runtime) only; the segmenter is whatever object the app passes
-(anything with `segment(image)` for stills and `track(frame)` for video, e.g.
+Part of studio.runtime (numpy, OpenCV, PyYAML and jsonschema only); the segmenter is whatever object the app
+passes (anything with `segment(image)` for stills and `track(frame)` for video, e.g.
 studio.segmentation.HairSegmenter). Without one, every call must bring its own mask.
 """
 
@@ -19,10 +19,12 @@ from typing import Protocol
 
 import numpy as np
 
-from studio.color import MASK_THRESHOLD, hair_intensity
 from studio.errors import StudioError
-from studio.preset import Preset, load_preset
-from studio.runtime import Recolorizer
+from studio.runtime.intensity import MASK_THRESHOLD, hair_intensity
+from studio.runtime.preset import Preset, load_preset
+from studio.runtime.recolorizer import Recolorizer
+
+__all__ = ["HairPipeline", "PipelineOptions", "PipelineResult", "Segmenter"]
 
 
 class Segmenter(Protocol):

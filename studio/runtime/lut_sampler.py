@@ -31,7 +31,9 @@ import cv2
 import numpy as np
 
 from studio.errors import LutError
-from studio.strip import to_strip
+from studio.runtime.strip import to_strip
+
+__all__ = ["MIN_GRID", "LutSampler", "check_blend"]
 
 MIN_GRID = 33
 """Smaller LUTs are sampled on this grid, resampled exactly (its cells split theirs in two), so that remap's
