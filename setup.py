@@ -1,7 +1,7 @@
 """Build step: a wheel carries the shipped data that the source tree keeps at its top level.
 
 The shipped presets (lut_presets/), the reference swatches they were authored from (reference_images/) and the
-model manifest (models/hair_segmentation.yaml) stay where the project's layout puts them; building copies them
+model manifests (models/*.yaml) stay where the project's layout puts them; building copies them
 into the package as studio/data/, where `studio.resources` finds them once installed. An editable install
 reads the checkout's folders in place. Everything else about the build is in pyproject.toml.
 """
@@ -16,7 +16,7 @@ SOURCE = Path(__file__).resolve().parent
 SHIPPED_DATA = {
     "lut_presets": ("*.yaml", "*.png"),
     "reference_images": ("*.png",),
-    "models": ("hair_segmentation.yaml",),  # the manifest only: the model itself is fetched at run time
+    "models": ("*.yaml",),  # the manifests only: the models themselves are fetched at run time
 }
 """Top-level folder: the patterns of its files that the package ships (MANIFEST.in puts them in the sdist)."""
 

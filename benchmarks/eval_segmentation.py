@@ -26,8 +26,11 @@ import numpy as np
 from tqdm import tqdm
 
 from studio.images import read_mask, read_rgb
+from studio.segmentation.face_region import FacePrior
+from studio.segmentation.faces import FaceLandmarker
 from studio.segmentation.framing import FaceFinder
-from studio.segmentation.segmenter import HairSegmenter, OnnxHairModel, SegmenterOptions
+from studio.segmentation.hair_model import OnnxHairModel
+from studio.segmentation.segmenter import HairSegmenter, SegmenterOptions
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DATA = SHARED_DATA / "hairseg"
@@ -148,9 +151,11 @@ def main(argv: list[str] | None = None) -> int:
 
         model_path = onnx_path()
     model = OnnxHairModel.load(model_path)
+    face_prior = FacePrior(FaceLandmarker.create(model_path.parent))
     methods = {"baseline": HairSegmenter(model, SegmenterOptions(framing=False, refine=False)),
                "unrefined": HairSegmenter(model, SegmenterOptions(framing=True, refine=False)),
-               "ours": HairSegmenter(model, SegmenterOptions(framing=True))}
+               "no face": HairSegmenter(model, SegmenterOptions(framing=True)),
+               "ours": HairSegmenter(model, SegmenterOptions(framing=True), face_prior)}
     faces = FaceFinder()
     rows = []
     for name, make in cases(args.limit, args.seed).items():
@@ -170,16 +175,19 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((name, len(scores["ours"]["iou"]), scores, time.perf_counter() - started))
     print(f"provider: {model.provider}; IoU and boundary F at threshold 0.5; spill = share of the face box called "
           f"hair against the truth (faces found by the Haar cascade); seed {args.seed}")
-    print("columns: MediaPipe's pipeline (base), ours without the edge refinement (unref), ours as shipped (ours)")
-    print(f"{'case':<11} {'n':>5} {'IoU base':>9} {'unref':>7} {'ours':>7} {'diff':>7} {'bndF base':>10} {'unref':>7} "
-          f"{'ours':>7} {'spill base':>11} {'unref':>7} {'ours':>7} {'faces':>6} {'ms/img':>7}")
+    print("columns: MediaPipe's pipeline (base), ours without the edge refinement (unref), ours without the face "
+          "prior (noface), ours as shipped (ours)")
+    print(f"{'case':<11} {'n':>5} {'IoU base':>9} {'unref':>7} {'noface':>7} {'ours':>7} {'diff':>7} "
+          f"{'bndF base':>10} {'unref':>7} {'noface':>7} {'ours':>7} {'spill base':>11} {'noface':>7} {'ours':>7} "
+          f"{'faces':>6} {'ms/img':>7}")
     for name, count, scores, seconds in rows:
         mean = {m: {k: float(np.mean(v)) if v else float("nan") for k, v in s.items()} for m, s in scores.items()}
-        base, plain, mine = mean["baseline"], mean["unrefined"], mean["ours"]
+        base, plain, noface, mine = mean["baseline"], mean["unrefined"], mean["no face"], mean["ours"]
         gain = 100 * (mine["iou"] - base["iou"])
-        print(f"{name:<11} {count:>5} {base['iou']:>9.4f} {plain['iou']:>7.4f} {mine['iou']:>7.4f} {gain:>+6.2f}p "
-              f"{base['boundary']:>10.4f} {plain['boundary']:>7.4f} {mine['boundary']:>7.4f} "
-              f"{100 * base['spill']:>10.2f}% {100 * plain['spill']:>6.2f}% {100 * mine['spill']:>6.2f}% "
+        print(f"{name:<11} {count:>5} {base['iou']:>9.4f} {plain['iou']:>7.4f} {noface['iou']:>7.4f} "
+              f"{mine['iou']:>7.4f} {gain:>+6.2f}p {base['boundary']:>10.4f} {plain['boundary']:>7.4f} "
+              f"{noface['boundary']:>7.4f} {mine['boundary']:>7.4f} {100 * base['spill']:>10.2f}% "
+              f"{100 * noface['spill']:>6.2f}% {100 * mine['spill']:>6.2f}% "
               f"{len(scores['ours']['spill']):>6} {1000 * seconds / count:>7.0f}")
     ours_iou = {name: float(np.mean(scores["ours"]["iou"])) for name, _, scores, _ in rows}
     print(f"wide / tight (ours): {ours_iou['wide'] / ours_iou['tight']:.3f} (target >= 0.90)")

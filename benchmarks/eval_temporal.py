@@ -24,7 +24,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from studio.segmentation.segmenter import HairSegmenter, OnnxHairModel, SegmenterOptions
+from studio.segmentation.face_region import FacePrior
+from studio.segmentation.faces import FaceLandmarker
+from studio.segmentation.hair_model import OnnxHairModel
+from studio.segmentation.segmenter import HairSegmenter, SegmenterOptions
 
 VIDEOS = Path(__file__).resolve().parents[2] / "shared" / "data" / "videos"
 RECOVERED_WITHIN = 0.05  # IoU points below the independent mode that still count as recovered
@@ -65,16 +68,20 @@ def recovery(scores: np.ndarray, reference: np.ndarray, event: int) -> int:
     return int(ok[0]) if ok.size else -1
 
 
-def run_mode(model: OnnxHairModel, mode: str, frames: list[np.ndarray]) -> np.ndarray:
+def run_mode(model: OnnxHairModel, face_prior: FacePrior, mode: str, frames: list[np.ndarray]) -> np.ndarray:
+    """Masks of `frames` by one mode: independent stills, MediaPipe's live graph, our tracking with the model on
+    every frame, our tracking as shipped, and as shipped but without the face prior."""
+    face_prior.reset()
     if mode == "independent":
-        segmenter = HairSegmenter(model)
+        segmenter = HairSegmenter(model, face_prior=face_prior)
         return np.stack([segmenter.segment(frame) for frame in frames])
     options = {
         "mediapipe": SegmenterOptions(scene_change=1.0, prior_weight=1.0, segment_every=1, refine=False),
         "every frame": SegmenterOptions(segment_every=1),
         "track": SegmenterOptions(),
+        "no face": SegmenterOptions(),
     }[mode]
-    segmenter = HairSegmenter(model, options)
+    segmenter = HairSegmenter(model, options, None if mode in ("mediapipe", "no face") else face_prior)
     return np.stack([segmenter.track(frame) for frame in frames])
 
 
@@ -88,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
 
         args.model = onnx_path()
     model = OnnxHairModel.load(args.model)
-    modes = ("independent", "mediapipe", "every frame", "track")
+    face_prior = FacePrior(FaceLandmarker.create(args.model.parent))
+    modes = ("independent", "mediapipe", "every frame", "no face", "track")
     print(f"provider: {model.provider}")
     print(f"{'clip':<15} {'mode':<12} {'IoU':>6} {'flicker':>8} {'truth fl.':>9} {'rec. leave':>10} {'rec. cut':>8}")
     totals: dict[str, list[tuple[float, float, int, int]]] = {mode: [] for mode in modes}
@@ -97,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         truth_flicker = flicker(truth, events)
         reference = None
         for mode in modes:
-            masks = run_mode(model, mode, frames)
+            masks = run_mode(model, face_prior, mode, frames)
             scores = np.array([iou(m, t) for m, t in zip(masks, truth, strict=True)])
             reference = scores if reference is None else reference
             leave, cut = (recovery(scores, reference, event) for event in events[:2])

@@ -1,11 +1,17 @@
-"""Convert MediaPipe's hair segmentation .tflite to ONNX, without TensorFlow.
+"""Convert MediaPipe's float .tflite models (the hair segmenter, BlazeFace, face mesh) to ONNX, without TensorFlow.
 
-The ONNX model keeps the TFLite boundary (NHWC input and output, same names and shapes) with one
-Transpose at each end; everything between runs in ONNX's native NCHW. Op by op:
+The ONNX model keeps the TFLite boundary (NHWC input and outputs, same names and shapes) with one
+Transpose at each end of every 4-D tensor; everything between runs in ONNX's native NCHW (tensors of other
+ranks keep their TFLite layout). Op by op:
 
 - CONV_2D / DEPTHWISE_CONV_2D -> Conv (depthwise: group = input channels). TF's SAME padding uses the
   dilated kernel size (k - 1) * d + 1 and puts the smaller half of the total before.
-- PRELU -> PRelu, ADD -> Add, CONCATENATION -> Concat (axis remapped to NCHW); fused activations follow.
+- PRELU -> PRelu, RELU -> Relu, ADD -> Add, CONCATENATION -> Concat (axis remapped to NCHW for 4-D
+  tensors); fused activations follow.
+- MAX_POOL_2D -> MaxPool (TF's SAME padding never wins a maximum, like ONNX's pads). PAD -> Pad (constant
+  zeros; the NHWC paddings reordered). RESHAPE works on NHWC element order, so a 4-D input is transposed back
+  to NHWC first.
+- DEQUANTIZE of float16 weights is folded into float32 constants by the reader.
 - MaxPoolingWithArgmax2D -> MaxPool with its Indices output, MaxUnpooling2D -> MaxUnpool. MediaPipe's
   indices are window-local (dy * filter_w + dx) while ONNX's are flat NCHW offsets, so ONNX's own indices
   feed ONNX's MaxUnpool; both pick the first maximum in row-major window order, so they place values alike.
@@ -30,7 +36,7 @@ OPSET = 17
 IR_VERSION = 8
 """ONNX IR 8 / opset 17: loadable by every onnxruntime this project supports (>= 1.18)."""
 
-CONVERTER_VERSION = "1"
+CONVERTER_VERSION = "2"
 """Stored in the model's metadata with the source's SHA-256, so a stale conversion can be recognised."""
 
 _TO_NCHW = [0, 3, 1, 2]
@@ -82,6 +88,8 @@ class _Builder:
         self.pools: dict[int, Operator] = {}
         for index in graph.inputs:
             tensor = graph.tensors[index]
+            if len(tensor.shape) != 4:
+                raise self.fail(f"input {tensor.name!r} is not a 4-D NHWC image")
             self.nodes.append(helper.make_node("Transpose", [tensor.name], [self.value(index)], perm=_TO_NCHW))
 
     def fail(self, problem: str) -> ModelError:
@@ -96,10 +104,17 @@ class _Builder:
         return candidate
 
     def value(self, index: int) -> str:
-        """The NCHW value name of a TFLite activation tensor (created on first use)."""
+        """The value name of a TFLite activation tensor (created on first use): NCHW for 4-D tensors, the
+        TFLite layout otherwise."""
         if index not in self.names:
-            self.names[index] = self.unique(f"{self.graph.tensors[index].name}/nchw")
+            tensor = self.graph.tensors[index]
+            self.names[index] = self.unique(f"{tensor.name}/{'nchw' if len(tensor.shape) == 4 else 'value'}")
         return self.names[index]
+
+    def int64(self, name: str, values: list[int]) -> str:
+        name = self.unique(name)
+        self.initializers.append(numpy_helper.from_array(np.array(values, dtype=np.int64), name))
+        return name
 
     def constant(self, index: int, data: np.ndarray, suffix: str = "") -> str:
         name = self.unique(self.graph.tensors[index].name + suffix)
@@ -190,14 +205,51 @@ class _Builder:
     def _op_prelu(self, op: Operator) -> None:
         self.emit("PRelu", [self.value(op.inputs[0]), self.operand(op.inputs[1])], [self.value(op.outputs[0])])
 
+    def _op_relu(self, op: Operator) -> None:
+        self.emit("Relu", [self.value(op.inputs[0])], [self.value(op.outputs[0])])
+
+    def _op_pad(self, op: Operator) -> None:
+        paddings = self.weights(op, 1).astype(np.int64)  # [[before, after] per NHWC axis]
+        if paddings.shape != (4, 2) or len(self.shape(op.inputs[0])) != 4:
+            raise self.fail(f"PAD with paddings of shape {paddings.shape} is not supported (only NHWC images)")
+        nchw = paddings[_TO_NCHW]
+        pads = self.int64(f"{self.graph.tensors[op.outputs[0]].name}/pads", [*nchw[:, 0], *nchw[:, 1]])
+        self.emit("Pad", [self.value(op.inputs[0]), pads], [self.value(op.outputs[0])], mode="constant")
+
+    def _op_reshape(self, op: Operator) -> None:
+        source = self.value(op.inputs[0])
+        name = self.graph.tensors[op.outputs[0]].name
+        if len(self.shape(op.inputs[0])) == 4:
+            nhwc = self.unique(f"{name}/nhwc_input")
+            self.emit("Transpose", [source], [nhwc], perm=_TO_NHWC)
+            source = nhwc
+        shape = list(self.shape(op.outputs[0]))
+        target = self.int64(f"{name}/shape", shape)
+        if len(shape) != 4:
+            self.emit("Reshape", [source, target], [self.value(op.outputs[0])])
+            return
+        reshaped = self.unique(f"{name}/nhwc")
+        self.emit("Reshape", [source, target], [reshaped])
+        self.emit("Transpose", [reshaped], [self.value(op.outputs[0])], perm=_TO_NCHW)
+
+    def _op_max_pool_2d(self, op: Operator) -> None:
+        self.emit_activated(
+            op,
+            "MaxPool",
+            [self.value(op.inputs[0])],
+            kernel_shape=list(op.options["filter"]),
+            strides=list(op.options["stride"]),
+            pads=self._pool_pads(op, self.shape(op.inputs[0])),
+        )
+
     def _op_add(self, op: Operator) -> None:
         self.emit_activated(op, "Add", [self.operand(i) for i in op.inputs])
 
     def _op_concatenation(self, op: Operator) -> None:
         rank = len(self.shape(op.outputs[0]))
-        if rank != 4:
-            raise self.fail(f"CONCATENATION of rank-{rank} tensors is not supported (only NHWC images)")
-        axis = _TO_NCHW.index(op.options["axis"] % 4)
+        axis = op.options["axis"] % rank
+        if rank == 4:
+            axis = _TO_NCHW.index(axis)
         self.emit_activated(op, "Concat", [self.value(i) for i in op.inputs], axis=axis)
 
     def _op_maxpoolingwithargmax2d(self, op: Operator) -> None:
@@ -278,7 +330,11 @@ class _Builder:
 
     def finish(self, name: str) -> onnx.ModelProto:
         for index in self.graph.outputs:
-            self.emit("Transpose", [self.value(index)], [self.graph.tensors[index].name], perm=_TO_NHWC)
+            tensor = self.graph.tensors[index]
+            if len(tensor.shape) == 4:
+                self.emit("Transpose", [self.value(index)], [tensor.name], perm=_TO_NHWC)
+            else:
+                self.emit("Identity", [self.value(index)], [tensor.name])
         graph = helper.make_graph(
             self.nodes,
             name,

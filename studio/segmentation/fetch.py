@@ -23,7 +23,14 @@ from studio.atomic import atomic_path
 from studio.digest import sha256_file
 from studio.segmentation.convert import convert_tflite_to_onnx
 from studio.segmentation.errors import ModelError
-from studio.segmentation.manifest import ModelManifest, load_manifest, models_dir
+from studio.segmentation.manifest import (
+    HAIR_MODEL,
+    ModelManifest,
+    all_manifests,
+    load_manifest,
+    manifest_path,
+    models_dir,
+)
 
 DOWNLOAD_TIMEOUT_S = 30.0
 """Seconds to wait for the server to connect or to send the next piece."""
@@ -47,13 +54,14 @@ def fetch_model(
     timeout: float = DOWNLOAD_TIMEOUT_S,
     deadline: float = DOWNLOAD_DEADLINE_S,
     stall: float = STALL_S,
+    model: str = HAIR_MODEL,
 ) -> Path:
-    """Download the model (default: the manifest's URL) into `dest_dir` (default `models_dir()`), verify
-    it, convert it, and return the path of the .onnx. A verified .tflite already there is not downloaded
-    again. Raises ModelError for network and HTTP failures, truncated downloads and a wrong size or hash,
-    and for a download that waits `timeout` seconds for a piece, takes longer than `deadline` seconds in all
-    (give or take one `timeout`), or gets less than STALL_BYTES in `stall` seconds."""
-    manifest = load_manifest()
+    """Download `model` (one of manifest.MODELS; default: from its manifest's URL) into `dest_dir` (default
+    `models_dir()`), verify it, convert it, and return the path of the .onnx. A verified .tflite already there
+    is not downloaded again. Raises ModelError for network and HTTP failures, truncated downloads and a wrong
+    size or hash, and for a download that waits `timeout` seconds for a piece, takes longer than `deadline`
+    seconds in all (give or take one `timeout`), or gets less than STALL_BYTES in `stall` seconds."""
+    manifest = load_manifest(manifest_path(model))
     url = url or manifest.url
     folder = _prepare(dest_dir)
     target = folder / manifest.tflite_file
@@ -69,10 +77,9 @@ def fetch_model(
 
 
 def install_model(source: str | Path, dest_dir: str | Path | None = None) -> Path:
-    """Verify a local copy of the model and install it into `dest_dir` (default `models_dir()`), then
-    convert it; returns the path of the .onnx. Raises ModelError naming `source` when it is missing,
-    unreadable, or not the published model (wrong size or SHA-256)."""
-    manifest = load_manifest()
+    """Verify a local copy of one of the models (recognised by its SHA-256) and install it into `dest_dir`
+    (default `models_dir()`), then convert it; returns the path of the .onnx. Raises ModelError naming `source`
+    when it is missing, unreadable, or none of the published models (wrong size or SHA-256)."""
     source = Path(source).expanduser()
     if not source.is_file():
         raise ModelError("no such file" if not source.exists() else "not a file", source)
@@ -80,6 +87,7 @@ def install_model(source: str | Path, dest_dir: str | Path | None = None) -> Pat
         size, digest = source.stat().st_size, sha256_file(source)
     except OSError as error:
         raise ModelError(f"cannot read the model: {error.strerror or error}", source) from None
+    manifest = _meant(source, size, digest)
     _verify(size, digest, manifest, what="this file", path=source)
     folder = _prepare(dest_dir)
     target = folder / manifest.tflite_file
@@ -92,6 +100,18 @@ def install_model(source: str | Path, dest_dir: str | Path | None = None) -> Pat
         except OSError as error:
             raise ModelError(f"cannot copy the model: {error.strerror or error}", target) from None
     return _convert(target, folder, manifest)
+
+
+def _meant(source: Path, size: int, digest: str) -> ModelManifest:
+    """The manifest `source` matches by hash, else the one of its file name or size (whose check then says
+    what is wrong); ModelError when it resembles none of the models."""
+    manifests = all_manifests()
+    for matches in (lambda m: m.sha256 == digest, lambda m: m.tflite_file == source.name, lambda m: m.size == size):
+        found = [manifest for manifest in manifests if matches(manifest)]
+        if found:
+            return found[0]
+    known = ", ".join(f"{m.tflite_file} ({m.size} bytes)" for m in manifests)
+    raise ModelError(f"not one of the models this project uses ({known}): {size} bytes, SHA-256 {digest}", source)
 
 
 def _prepare(dest_dir: str | Path | None) -> Path:

@@ -1,6 +1,7 @@
-"""The model manifest (models/hair_segmentation.yaml) and where the model files live.
+"""The model manifests (models/<model>.yaml: the hair segmenter and MediaPipe's face models) and where the model
+files live.
 
-The manifest ships with the package (`studio.resources`); the files it describes (the downloaded .tflite and the
+The manifests ship with the package (`studio.resources`); the files they describe (the downloaded .tflite and the
 .onnx converted from it) are generated into `models_dir()`: `$STUDIO_MODELS_DIR` when set, else the checkout's
 models/ when running from source, else a per-user folder (an installed package's folder may not be writable).
 """
@@ -22,8 +23,15 @@ from studio.segmentation.errors import ModelError
 MODELS_DIR_VARIABLE = "STUDIO_MODELS_DIR"
 """Environment variable naming the folder for the downloaded and converted model files."""
 
-DEFAULT_MANIFEST = resources.shipped("models") / "hair_segmentation.yaml"
-"""The shipped manifest: models/hair_segmentation.yaml of the checkout, or its copy in the installed package."""
+HAIR_MODEL = "hair_segmentation"
+FACE_DETECTOR = "face_detection_short_range"
+FACE_LANDMARKS = "face_landmark"
+MODELS = (HAIR_MODEL, FACE_DETECTOR, FACE_LANDMARKS)
+"""Every model the project uses, by manifest name. The hair model is required; the face models sharpen the
+head crop and keep hair off the face when installed."""
+
+DEFAULT_MANIFEST = resources.shipped("models") / f"{HAIR_MODEL}.yaml"
+"""The hair model's shipped manifest: models/hair_segmentation.yaml of the checkout, or its copy in the package."""
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -39,7 +47,9 @@ class TensorSpec:
 
 @dataclass(frozen=True)
 class ModelManifest:
-    """What the manifest says about the model. Sizes are in bytes, `input_size` is (width, height) in pixels."""
+    """What the manifest says about the model. Sizes are in bytes, `input_size` is (width, height) in pixels; an
+    input value is the 8-bit channel value times `scale` plus `offset`. `output` is the primary output;
+    `hair_channel` its hair channel (None for models that do not segment hair)."""
 
     path: Path
     name: str
@@ -52,9 +62,10 @@ class ModelManifest:
     licence_notice: str
     input: TensorSpec
     output: TensorSpec
-    hair_channel: int
+    hair_channel: int | None
     input_size: tuple[int, int]
     scale: float
+    offset: float = 0.0
 
 
 def models_dir() -> Path:
@@ -67,19 +78,31 @@ def models_dir() -> Path:
     return source / "models" if source is not None else resources.user_data_dir() / "models"
 
 
-def tflite_path(directory: str | Path | None = None) -> Path:
-    """Where the verified .tflite is kept, in `directory` or `models_dir()`."""
-    return Path(directory or models_dir()) / load_manifest().tflite_file
+def manifest_path(model: str) -> Path:
+    """The shipped manifest of `model` (one of MODELS)."""
+    if model not in MODELS:
+        raise ModelError(f"unknown model {model!r} (known: {', '.join(MODELS)})")
+    return resources.shipped("models") / f"{model}.yaml"
 
 
-def onnx_path(directory: str | Path | None = None) -> Path:
-    """Where the converted .onnx is kept, in `directory` or `models_dir()`."""
-    return Path(directory or models_dir()) / load_manifest().onnx_file
+def tflite_path(directory: str | Path | None = None, model: str = HAIR_MODEL) -> Path:
+    """Where `model`'s verified .tflite is kept, in `directory` or `models_dir()`."""
+    return Path(directory or models_dir()) / load_manifest(manifest_path(model)).tflite_file
+
+
+def onnx_path(directory: str | Path | None = None, model: str = HAIR_MODEL) -> Path:
+    """Where `model`'s converted .onnx is kept, in `directory` or `models_dir()`."""
+    return Path(directory or models_dir()) / load_manifest(manifest_path(model)).onnx_file
 
 
 def load_manifest(path: str | Path | None = None) -> ModelManifest:
-    """Read and validate a manifest (default: the shipped `DEFAULT_MANIFEST`); ModelError names the file."""
+    """Read and validate a manifest (default: the hair model's `DEFAULT_MANIFEST`); ModelError names the file."""
     return _load(Path(path) if path is not None else DEFAULT_MANIFEST)
+
+
+def all_manifests() -> list[ModelManifest]:
+    """The shipped manifests of MODELS, in that order."""
+    return [load_manifest(manifest_path(model)) for model in MODELS]
 
 
 @functools.lru_cache(maxsize=8)
@@ -103,11 +126,11 @@ def _load(path: Path) -> ModelManifest:
         raise ModelError(f"url must be http(s), got {url!r}", path)
     size = fields.integer("size")
     resize = fields.ints("preprocessing.resize")
-    hair_channel = fields.integer("output.hair_channel")
+    hair_channel = fields.integer("output.hair_channel") if fields.has("output.hair_channel") else None
     output = fields.tensor("output")
     if len(resize) != 2 or min(resize) <= 0:
         raise ModelError(f"preprocessing.resize must be [width, height], got {list(resize)}", path)
-    if size <= 0 or not 0 <= hair_channel < output.shape[-1]:
+    if size <= 0 or (hair_channel is not None and not 0 <= hair_channel < output.shape[-1]):
         raise ModelError("size must be positive and output.hair_channel an index of the output's channels", path)
     return ModelManifest(
         path=path,
@@ -124,6 +147,7 @@ def _load(path: Path) -> ModelManifest:
         hair_channel=hair_channel,
         input_size=(resize[0], resize[1]),
         scale=fields.number("preprocessing.scale"),
+        offset=fields.number("preprocessing.offset") if fields.has("preprocessing.offset") else 0.0,
     )
 
 
@@ -140,6 +164,13 @@ class _Fields:
                 raise ModelError(f"missing key {key!r} in the model manifest", self.path)
             value = value[part]
         return value
+
+    def has(self, key: str) -> bool:
+        try:
+            self.get(key)
+        except ModelError:
+            return False
+        return True
 
     def _fail(self, key: str, expected: str, value: Any) -> ModelError:
         return ModelError(f"{key} must be {expected}, got {value!r}", self.path)
@@ -176,6 +207,8 @@ class _Fields:
 
     def tensor(self, key: str) -> TensorSpec:
         shape = self.ints(f"{key}.shape")
-        if len(shape) != 4 or min(shape) <= 0:
-            raise self._fail(f"{key}.shape", "four positive sizes (NHWC)", list(shape))
+        image = key == "input"  # inputs are NHWC images; outputs may be any tensor
+        if (len(shape) != 4 if image else not 1 <= len(shape) <= 4) or min(shape, default=0) <= 0:
+            expected = "four positive sizes (NHWC)" if image else "one to four positive sizes"
+            raise self._fail(f"{key}.shape", expected, list(shape))
         return TensorSpec(name=self.text(f"{key}.name"), shape=shape, dtype=self.text(f"{key}.dtype"))

@@ -1,8 +1,11 @@
 """Reading a float32 TFLite flatbuffer (with the `tflite` package, no TensorFlow) into plain Python objects.
 
 Only what the converter needs: tensors (name, NHWC shape, constant data), operators (kind, inputs,
-outputs, options) and the graph's inputs and outputs. MediaPipe's custom ops keep their options as the
-raw bytes of a C struct (their kernels `reinterpret_cast` them), not as flexbuffers: see `_custom_options`.
+outputs, options) and the graph's inputs and outputs. Activations must be float32; constants may be float32,
+float16 (MediaPipe's face models store their weights so, each behind a DEQUANTIZE op, which is folded here:
+its output becomes a float32 constant and the op disappears) or int32 (paddings and shapes). MediaPipe's
+custom ops keep their options as the raw bytes of a C struct (their kernels `reinterpret_cast` them), not as
+flexbuffers: see `_custom_options`.
 """
 
 from __future__ import annotations
@@ -21,8 +24,13 @@ SUPPORTED_OPS = (
     "CONV_2D",
     "DEPTHWISE_CONV_2D",
     "PRELU",
+    "RELU",
     "ADD",
     "CONCATENATION",
+    "PAD",
+    "RESHAPE",
+    "MAX_POOL_2D",
+    "DEQUANTIZE",
     "MaxPoolingWithArgmax2D",
     "MaxUnpooling2D",
     "Convolution2DTransposeBias",
@@ -35,11 +43,13 @@ _PADDING = {tflite.Padding.SAME: "SAME", tflite.Padding.VALID: "VALID"}
 # TfLitePadding of the C API (custom ops' raw structs): kTfLitePaddingUnknown = 0, Same = 1, Valid = 2.
 _C_PADDING = {1: "SAME", 2: "VALID"}
 _FLOAT32 = tflite.TensorType.FLOAT32
+_CONSTANT_TYPES = {tflite.TensorType.FLOAT32: "<f4", tflite.TensorType.FLOAT16: "<f2", tflite.TensorType.INT32: "<i4"}
 
 
 @dataclass(frozen=True)
 class Tensor:
-    """A tensor of the graph: shape in the model's own NHWC order; `data` holds constants (weights)."""
+    """A tensor of the graph: shape in the model's own NHWC order; `data` holds constants (weights as float32,
+    paddings and shapes as int32)."""
 
     name: str
     shape: tuple[int, ...]
@@ -106,23 +116,29 @@ def _parse(buffer: bytes, path: Path) -> TfliteGraph:
     for index in range(graph.TensorsLength()):
         tensor = graph.Tensors(index)
         name = tensor.Name().decode()
-        if tensor.Type() != _FLOAT32:
-            raise ModelError(f"tensor {name!r} is not float32 (quantized models are not supported)", path)
         shape = tuple(int(n) for n in tensor.ShapeAsNumpy()) if tensor.ShapeLength() else ()
-        tensors.append(Tensor(name, shape, _constant(model, tensor, buffer, shape)))
+        data = _constant(model, tensor, buffer, shape)
+        if data is None and tensor.Type() != _FLOAT32:
+            raise ModelError(f"tensor {name!r} is not float32 (quantized models are not supported)", path)
+        if data is not None and tensor.Type() not in _CONSTANT_TYPES:
+            raise ModelError(f"constant {name!r} has an unsupported type (float32, float16, int32 only)", path)
+        tensors.append(Tensor(name, shape, data))
 
     operators = []
     for index in range(graph.OperatorsLength()):
         op = graph.Operators(index)
         kind = codes[op.OpcodeIndex()]
-        operators.append(
-            Operator(
-                kind=kind,
-                inputs=tuple(int(i) for i in op.InputsAsNumpy()),
-                outputs=tuple(int(i) for i in op.OutputsAsNumpy()),
-                options=_options(op, kind, path),
-            )
-        )
+        inputs = tuple(int(i) for i in op.InputsAsNumpy())
+        outputs = tuple(int(i) for i in op.OutputsAsNumpy())
+        if kind == "DEQUANTIZE":
+            source = tensors[inputs[0]]
+            if source.data is None:
+                raise ModelError(f"DEQUANTIZE of the computed tensor {source.name!r} is not supported", path)
+            target = tensors[outputs[0]]
+            folded = source.data.astype(np.float32).reshape(target.shape)
+            tensors[outputs[0]] = Tensor(target.name, target.shape, folded)
+            continue
+        operators.append(Operator(kind=kind, inputs=inputs, outputs=outputs, options=_options(op, kind, path)))
     return TfliteGraph(
         tensors=tuple(tensors),
         operators=tuple(operators),
@@ -132,7 +148,8 @@ def _parse(buffer: bytes, path: Path) -> TfliteGraph:
 
 
 def _constant(model: Any, tensor: Any, buffer: bytes, shape: tuple[int, ...]) -> np.ndarray | None:
-    """The tensor's constant data as float32 in its shape, or None for activations."""
+    """The tensor's constant data in its shape (float16 widened to float32, int32 kept), or None for
+    activations."""
     data = model.Buffers(tensor.Buffer())
     if data.DataLength():
         raw = data.DataAsNumpy().tobytes()
@@ -140,7 +157,9 @@ def _constant(model: Any, tensor: Any, buffer: bytes, shape: tuple[int, ...]) ->
         raw = buffer[data.Offset() : data.Offset() + data.Size()]
     else:
         return None
-    return np.frombuffer(raw, dtype="<f4").reshape(shape).astype(np.float32)
+    dtype = _CONSTANT_TYPES.get(tensor.Type(), "<f4")
+    data = np.frombuffer(raw, dtype=dtype).reshape(shape)
+    return data.astype(np.int32) if tensor.Type() == tflite.TensorType.INT32 else data.astype(np.float32)
 
 
 def _options(op: Any, kind: str, path: Path) -> dict[str, Any]:
@@ -167,8 +186,18 @@ def _options(op: Any, kind: str, path: Path) -> dict[str, Any]:
         if kind == "CONCATENATION":
             result["axis"] = options.Axis()
         return result
-    if kind == "PRELU":
-        return {}
+    if kind == "MAX_POOL_2D":
+        options = tflite.Pool2DOptions()
+        table = op.BuiltinOptions()
+        options.Init(table.Bytes, table.Pos)
+        return {
+            "padding": _PADDING[options.Padding()],
+            "stride": (options.StrideH(), options.StrideW()),
+            "filter": (options.FilterHeight(), options.FilterWidth()),
+            "activation": _ACTIVATIONS[options.FusedActivationFunction()],
+        }
+    if kind in ("PRELU", "RELU", "PAD", "RESHAPE"):
+        return {}  # PAD's paddings are its second input; RESHAPE's target is its output tensor's shape
     return _custom_options(op.CustomOptionsAsNumpy().tobytes(), kind, path)
 
 

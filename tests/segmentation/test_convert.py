@@ -14,6 +14,7 @@ from studio.images import read_rgb
 from studio.segmentation import ModelError, load_manifest
 from studio.segmentation.convert import build_onnx, convert_tflite_to_onnx
 from studio.segmentation.tflite_reader import Operator, Tensor, TfliteGraph
+from tests.conftest import require_shared
 
 from .pool_guide import OnnxWithPoolChoices
 from .tflite_reference import TfliteReference
@@ -154,3 +155,58 @@ def test_asymmetric_same_padding_and_fused_activations() -> None:
     (result,) = session.run(None, {"x": x})
     expected = np.tanh(2 * np.clip(_naive_conv_same(x, w, b, stride=2), 0, 6))
     np.testing.assert_allclose(result, expected, atol=1e-5)
+
+
+def test_pad_reshape_pool_relu_and_flat_concat() -> None:
+    """The ops BlazeFace adds: channel PAD, MAX_POOL_2D (SAME, odd size), RELU, RESHAPE to rank 3 in NHWC element
+    order and CONCATENATION of rank-3 tensors."""
+    rng = np.random.default_rng(3)
+    paddings = np.array([[0, 0], [1, 0], [0, 2], [0, 2]], dtype=np.int32)
+    tensors = (
+        Tensor("x", (1, 5, 5, 2)),
+        Tensor("paddings", (4, 2), paddings),
+        Tensor("padded", (1, 6, 7, 4)),
+        Tensor("pooled", (1, 3, 4, 4)),
+        Tensor("relu", (1, 3, 4, 4)),
+        Tensor("flat", (1, 24, 2)),
+        Tensor("joined", (1, 48, 2)),
+    )
+    pool = {"padding": "SAME", "stride": (2, 2), "filter": (2, 2), "activation": "NONE"}
+    operators = (
+        Operator("PAD", (0, 1), (2,)),
+        Operator("MAX_POOL_2D", (2,), (3,), pool),
+        Operator("RELU", (3,), (4,)),
+        Operator("RESHAPE", (4,), (5,)),
+        Operator("CONCATENATION", (5, 5), (6,), {"activation": "NONE", "axis": 1}),
+    )
+    model = build_onnx(TfliteGraph(tensors, operators, inputs=(0,), outputs=(6,)), name="synthetic")
+    x = rng.normal(size=(1, 5, 5, 2)).astype(np.float32)
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    (result,) = session.run(None, {"x": x})
+    padded = np.pad(x, paddings)
+    # TF's SAME pooling of 6x7 by 2x2 / 2: 3x4 windows, the last column's window hangs over the edge (ignored).
+    edge = np.pad(padded, ((0, 0), (0, 0), (0, 1), (0, 0)), constant_values=-np.inf)
+    pooled = edge.reshape(1, 3, 2, 4, 2, 4).max(axis=(2, 4))
+    flat = np.maximum(pooled, 0).reshape(1, 24, 2)
+    np.testing.assert_allclose(result, np.concatenate([flat, flat], axis=1), atol=1e-6)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("model", "size", "low"), [("face_detection_short_range", 128, -1.0), ("face_landmark", 192, 0.0)]
+)
+def test_face_models_match_reference(model: str, size: int, low: float, shared_dir: Path, tmp_path: Path) -> None:
+    """MediaPipe's face models (float16 weights behind DEQUANTIZE) converted, against the NumPy reference, on a
+    real portrait: every output within 1e-3 of the reference's float64 result, relative to its range."""
+    tflite = require_shared(f"models/{model}.tflite")
+    onnx_file = tmp_path / f"{model}.onnx"
+    convert_tflite_to_onnx(tflite, onnx_file)
+    rgb = cv2.resize(read_rgb(shared_dir / "data" / PHOTOS[0]), (size, size), interpolation=cv2.INTER_AREA)
+    x = (rgb.astype(np.float32) / 255 * (1 - low) + low)[None]
+    expected = TfliteReference(tflite).run_all(x)
+    session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+    results = session.run(None, {session.get_inputs()[0].name: x})
+    assert [r.shape for r in results] == [e.shape for e in expected]
+    for result, reference in zip(results, expected, strict=True):
+        scale = max(1.0, float(np.abs(reference).max()))
+        np.testing.assert_allclose(result, reference, atol=1e-3 * scale)

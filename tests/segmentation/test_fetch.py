@@ -178,11 +178,15 @@ def test_install_missing_or_wrong_file(shared_model: Path, tmp_path: Path) -> No
     assert str(missing) in str(raised.value)
     with pytest.raises(ModelError, match="not a file"):
         install_model(tmp_path, dest_dir=destination)
-    small = tmp_path / "small.tflite"
+    small = tmp_path / "hair_segmentation.tflite"  # known by its name
     small.write_bytes(b"hello")
     with pytest.raises(ModelError, match="truncated: 5 of 780588 bytes") as raised:
         install_model(small, dest_dir=destination)
     assert str(small) in str(raised.value)
+    unknown = tmp_path / "unknown.tflite"
+    unknown.write_bytes(b"hello")
+    with pytest.raises(ModelError, match=r"not one of the models this project uses \(hair_segmentation.tflite"):
+        install_model(unknown, dest_dir=destination)
     tampered = tmp_path / "tampered.tflite"
     data = bytearray(shared_model.read_bytes())
     data[-1] ^= 0x01

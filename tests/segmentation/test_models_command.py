@@ -9,7 +9,8 @@ import pytest
 
 from studio.commands import models
 from studio.segmentation import ModelError
-from studio.segmentation.manifest import MODELS_DIR_VARIABLE
+from studio.segmentation.manifest import MODELS, MODELS_DIR_VARIABLE
+from tests.conftest import require_shared
 
 
 def _run(*argv: str) -> int:
@@ -44,3 +45,23 @@ def test_info_without_files(
 def test_install_from_missing_path(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no such file"):
         _run("models", "install", "--from", str(tmp_path / "absent.tflite"), "--dest", str(tmp_path))
+
+
+@pytest.mark.shared
+def test_install_recognises_each_model_and_info_lists_them(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    sources = [require_shared(f"models/{name}.tflite") for name in MODELS]
+    assert _run("models", "install", "--from", *map(str, reversed(sources)), "--dest", str(tmp_path)) == 0
+    for name in MODELS:
+        assert (tmp_path / f"{name}.tflite").is_file() and (tmp_path / f"{name}.onnx").is_file()
+    other = require_shared("models/face_detection_full_range_sparse.tflite")  # a model the project does not use
+    with pytest.raises(ModelError, match="not one of the models this project uses") as raised:
+        _run("models", "install", "--from", str(other), "--dest", str(tmp_path))
+    assert str(other) in str(raised.value)
+
+
+def test_fetch_refuses_unknown_models_and_url_for_several(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="unknown model 'bogus'"):
+        _run("models", "fetch", "bogus", "--dest", str(tmp_path))
+    with pytest.raises(ModelError, match="--url takes one model"):
+        _run("models", "fetch", "--url", "http://127.0.0.1:9/x", *MODELS[:2], "--dest", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []

@@ -11,16 +11,17 @@ import pytest
 
 from studio.images import read_mask, read_rgb
 from studio.segmentation.errors import ModelError
+from studio.segmentation.face_region import FacePrior
+from studio.segmentation.faces import FaceLandmarker
 from studio.segmentation.framing import FaceFinder, head_box
-from studio.segmentation.segmenter import (
+from studio.segmentation.hair_model import (
     HAIR_OUTPUT,
-    HairSegmenter,
     OnnxHairModel,
-    SegmenterOptions,
     append_hair_probability,
     fill_input,
     split_prelu,
 )
+from studio.segmentation.segmenter import HairSegmenter, SegmenterOptions
 from tests.conftest import require_shared
 
 LFW_SAMPLES = ("Aaron_Peirsol_0001", "AJ_Cook_0001", "Natasha_McElhone_0002")
@@ -338,3 +339,61 @@ def test_segment_crops_a_wide_shot_whose_background_looks_like_hair(model: OnnxH
     # for one framed on the hair (FramingOptions.hair_framed).
     frame = webcam_frames("liveportrait_s32.mp4", 40)[-1]
     assert_hair_on_the_head_not_the_wall(HairSegmenter(model).segment(frame), frame)
+
+
+LIGHT_PORTRAITS = ("Bill_Clinton_0004", "John_Warner_0001", "Basdeo_Panday_0001", "Duncan_Fletcher_0001")
+
+
+@pytest.mark.shared
+def test_the_face_prior_keeps_grey_hair_off_faces(model: OnnxHairModel, face_landmarker: FaceLandmarker) -> None:
+    """On light-haired portraits, hair called inside the face box where the truth has none drops by a quarter or
+    more with the face prior, and the masks stay as good overall."""
+    folder = require_shared("data/portraits/light")
+    plain = HairSegmenter(model)
+    guarded = HairSegmenter(model, face_prior=FacePrior(face_landmarker))
+    finder = FaceFinder()
+    spills: dict[str, list[float]] = {"plain": [], "guarded": []}
+    scores: dict[str, list[float]] = {"plain": [], "guarded": []}
+    for name in LIGHT_PORTRAITS:
+        image = read_rgb(folder / f"{name}.jpg")
+        truth = read_mask(folder / "masks" / f"{name}.png") >= 0.5
+        face = finder(image)
+        assert face is not None
+        left, top, right, bottom = face.pixels()
+        for label, segmenter in (("plain", plain), ("guarded", guarded)):
+            mask = segmenter.segment(image)
+            spills[label].append(float(((mask[top:bottom, left:right] >= 0.5) & ~truth[top:bottom, left:right]).mean()))
+            scores[label].append(iou(mask, truth))
+    assert guarded.face_prior is not None and guarded.face_prior.face is not None
+    assert np.mean(spills["guarded"]) < 0.75 * np.mean(spills["plain"]), spills
+    assert np.mean(scores["guarded"]) > np.mean(scores["plain"]) - 0.01, scores
+
+
+@pytest.mark.shared
+def test_track_follows_the_face_and_forgets_it_after_a_cut(model: OnnxHairModel, face_landmarker: FaceLandmarker,
+                                                           lfw: list) -> None:
+    segmenter = HairSegmenter(model, SegmenterOptions(face_every=2), FacePrior(face_landmarker))
+    image = lfw[0][0]
+    for shift in range(4):
+        segmenter.track(np.roll(image, 2 * shift, axis=1))
+    assert segmenter.face_prior is not None and segmenter.face_prior.face is not None
+    nose = segmenter.face_prior.face.landmarks[1]
+    assert segmenter.track(np.roll(image, 8, axis=1))[int(nose[1]), int(nose[0])] < 0.05
+    segmenter.reset()
+    assert segmenter.face_prior.face is None
+
+
+@pytest.mark.shared
+def test_create_uses_the_face_models_beside_the_hair_model_or_warns(
+    onnx_model_path: Path, face_landmarker: FaceLandmarker, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with HairSegmenter.create(onnx_model_path, providers=["CPUExecutionProvider"]) as segmenter:
+        assert segmenter.face_prior is not None
+    alone = tmp_path / "hair_segmentation.onnx"
+    alone.write_bytes(onnx_model_path.read_bytes())
+    with caplog.at_level("WARNING", logger="studio.segmentation.segmenter"):
+        with HairSegmenter.create(alone, providers=["CPUExecutionProvider"]) as segmenter:
+            assert segmenter.face_prior is None
+    assert "face model is missing" in caplog.text and "face_detection_short_range.onnx" in caplog.text
+    with HairSegmenter.create(onnx_model_path, face_prior=False) as segmenter:
+        assert segmenter.face_prior is None

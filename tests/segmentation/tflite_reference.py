@@ -1,10 +1,13 @@
-"""An independent NumPy interpreter of MediaPipe's hair segmentation .tflite, the converter's yardstick.
+"""An independent NumPy interpreter of MediaPipe's float .tflite models (the hair segmenter, BlazeFace, face
+mesh), the converter's yardstick.
 
 It walks the flatbuffer's operators itself (sharing no code with studio/segmentation) and follows each
 op's TFLite or MediaPipe kernel directly in NHWC: TF's SAME padding, MediaPipe's window-local argmax
 indices (dy * filter_w + dx, stored as floats + 0.1), MediaPipe's unpooling and its bias-carrying
-transpose convolution (output[y * s - pad + ky] += input[y] * w[ky], pad = total // 2). Convolutions are
-im2col + matmul. Arithmetic is float64 unless asked otherwise, so differences measure the converter's error.
+transpose convolution (output[y * s - pad + ky] += input[y] * w[ky], pad = total // 2), float16 weights
+widened by DEQUANTIZE, zero PAD, MAX_POOL_2D over SAME windows that ignore the padding, RESHAPE in NHWC
+element order. Convolutions are im2col + matmul. Arithmetic is float64 unless asked otherwise, so differences
+measure the converter's error.
 
 Max pooling on real photos meets exact ties often (flat regions give equal values in a window) and near
 ties within float32 rounding; which of the tied cells wins then depends on rounding, and unpooling moves
@@ -35,12 +38,16 @@ class TfliteReference:
         self.dtype = dtype
         self.constants: dict[int, np.ndarray] = {}
         self.names: list[str] = []
+        self.shapes: list[tuple[int, ...]] = []
         for index in range(graph.TensorsLength()):
             tensor = graph.Tensors(index)
             self.names.append(tensor.Name().decode())
+            self.shapes.append(tuple(int(n) for n in tensor.ShapeAsNumpy()))
             raw = model.Buffers(tensor.Buffer()).DataAsNumpy()
             if isinstance(raw, np.ndarray) and raw.size:
-                self.constants[index] = raw.view("<f4").reshape(tensor.ShapeAsNumpy()).astype(dtype)
+                kind = {tflite.TensorType.FLOAT16: "<f2", tflite.TensorType.INT32: "<i4"}.get(tensor.Type(), "<f4")
+                values = raw.view(kind).reshape(tensor.ShapeAsNumpy())
+                self.constants[index] = values if kind == "<i4" else values.astype(dtype)
         self.inputs = list(graph.InputsAsNumpy())
         self.outputs = list(graph.OutputsAsNumpy())
         self.ops = []
@@ -70,7 +77,13 @@ class TfliteReference:
             results = self._step(kind, [values.get(i) for i in inputs], op)
             for index, result in zip(outputs, results, strict=True):
                 values[index] = result
+        self._last = values
         return values[self.outputs[0]][np.newaxis]
+
+    def run_all(self, x: np.ndarray) -> list[np.ndarray]:
+        """Every output of the model (batch 1, in the graph's order) for input `x` (1xHxWxC)."""
+        self.run(x)
+        return [self._last[index][np.newaxis] for index in self.outputs]
 
     def _step(self, kind: object, args: list[np.ndarray | None], op: object) -> list[np.ndarray]:
         B = tflite.BuiltinOperator
@@ -85,11 +98,27 @@ class TfliteReference:
         if kind == B.PRELU:
             alpha = args[1].reshape(args[1].shape[-3:]) if args[1].ndim > 3 else args[1]
             return [np.where(args[0] >= 0, args[0], args[0] * alpha)]
+        if kind == B.DEQUANTIZE:
+            return [args[0].astype(self.dtype)]
+        if kind == B.RELU:
+            return [np.maximum(args[0], 0)]
+        if kind == B.PAD:
+            return [np.pad(args[0], args[1][1:].tolist())]  # the batch axis is dropped inside the interpreter
+        if kind == B.RESHAPE:
+            shape = self.shapes[int(op.OutputsAsNumpy()[0])]
+            return [args[0].reshape(shape[1:])]
+        if kind == B.MAX_POOL_2D:
+            options = _builtin(op, tflite.Pool2DOptions)
+            views = _windows(args[0], options.FilterHeight(), options.FilterWidth(),
+                             (options.StrideH(), options.StrideW()), (1, 1), _BUILTIN_PADDING[options.Padding()],
+                             fill=-np.inf)
+            return [_activate(np.max(np.stack(views), axis=0), options.FusedActivationFunction())]
         if kind == B.ADD:
             return [_activate(args[0] + args[1], _builtin(op, tflite.AddOptions).FusedActivationFunction())]
         if kind == B.CONCATENATION:
             options = _builtin(op, tflite.ConcatenationOptions)
-            axis = options.Axis() % 4 - 1  # the batch axis is dropped inside the interpreter
+            rank = args[0].ndim + 1
+            axis = options.Axis() % rank - 1  # the batch axis is dropped inside the interpreter
             return [_activate(np.concatenate(args, axis=axis), options.FusedActivationFunction())]
         raw = op.CustomOptionsAsNumpy().tobytes()
         if kind == "MaxPoolingWithArgmax2D":
