@@ -31,8 +31,9 @@ PRESET = ROOT / "lut_presets" / "copper.yaml"
 REFERENCES = ROOT / "reference_images"
 
 
-def studio_fps(video: Path, seconds: float) -> tuple[float, str, float]:
-    """Average preview FPS in the studio over `seconds`, its stats line, and the main thread's drawing share."""
+def studio_fps(video: Path, seconds: float, scopes: bool = False) -> tuple[float, str, float]:
+    """Average preview FPS in the studio over `seconds` (with the scopes shown when `scopes`), its stats line,
+    and the main thread's drawing share."""
     import dearpygui.dearpygui as dpg
 
     from studio.app.view import LaunchOptions, StudioView
@@ -40,7 +41,7 @@ def studio_fps(video: Path, seconds: float) -> tuple[float, str, float]:
     view = StudioView()
     try:
         view.start(LaunchOptions(source=str(video), preset=PRESET, dark=REFERENCES / "dark.png",
-                                 light=REFERENCES / "light.png"))
+                                 light=REFERENCES / "light.png", scopes=scopes))
         view.wait_until(view.settled, 60)
         view.wait_until(view.preview_in_sync, 60)
         drawing = drawing_cpu = 0.0
@@ -126,10 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--video", type=Path, default=VIDEO, help="a 720p clip (default: liveportrait_s32)")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to count frames (default 10)")
+    parser.add_argument("--scopes", action="store_true", help="show the scopes (hair histogram, vectorscope)")
     args = parser.parse_args(argv)
     alone = pipeline_fps(args.video, 120)
-    fps, summary, drawing = studio_fps(args.video, args.seconds)
-    print(f"{args.video.name}, {args.seconds:g} s of preview")
+    fps, summary, drawing = studio_fps(args.video, args.seconds, args.scopes)
+    print(f"{args.video.name}, {args.seconds:g} s of preview{' with the scopes shown' if args.scopes else ''}")
     print(f"  studio preview:          {fps:6.1f} FPS (target >= 25); {summary}")
     print(f"  main thread drawing:     {100 * drawing:5.1f}% of the time")
     print(f"  pipeline alone:          {alone:6.1f} FPS (the studio runs at {fps / alone:.2f}x of it)")

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from studio.app.baker import LookBaker
+from studio.app.scopes import HairScopes
 from studio.app.segmenters import FixedMask, SegmenterLoader
 from studio.app.state import MaskChoice, Studio
 from studio.app.tasks import Tasks
@@ -37,6 +40,9 @@ class ReferenceHost(Reporter, Protocol):
     def remask(self, role: str, choice: MaskChoice) -> None:
         """Make the reference's mask another way."""
 
+    def toggle_eyedropper(self, role: str) -> None:
+        """Arm `role`'s eyedropper (the next click on an image picks its target colour), or put it down."""
+
 
 class PreviewHost(Reporter, Protocol):
     """What the preview panel needs: background jobs, the segmenter, the baker, the preview mode."""
@@ -65,11 +71,65 @@ class PreviewControls(Protocol):
         """Zoom the preview (1: the whole frame)."""
 
 
+class ToolControls(Protocol):
+    """The eyedroppers and scopes the menu bar drives."""
+
+    def toggle_eyedropper(self, role: str) -> None:
+        """Arm `role`'s eyedropper, or put it down."""
+
+    def use_live_hair(self) -> None:
+        """Make the live hair's mean colour a look's target."""
+
+    def toggle_scopes(self) -> None:
+        """Show or hide the scopes."""
+
+
+class ImagePoint(Protocol):
+    """A picture the eyedropper can pick from."""
+
+    def pixel_under_mouse(self) -> tuple[np.ndarray, int, int] | None:
+        """(image, x, y) of the pixel under the mouse; None when the mouse is not over the picture."""
+
+
+class PickablePanel(ImagePoint, Protocol):
+    """A reference panel, as the eyedroppers see it."""
+
+    def show_armed(self, armed: bool) -> None:
+        """Show whether this panel's eyedropper is armed."""
+
+
+class LivePreview(ImagePoint, Protocol):
+    """The preview, as the eyedroppers and scopes see it."""
+
+    last_hair: HairScopes | None
+
+    def live_intensity(self) -> float | None:
+        """The shown frame's hair intensity (None: no hair)."""
+
+    def set_scopes(self, shown: bool) -> None:
+        """Measure the scopes in the preview worker, or not."""
+
+
+class ToolsHost(Reporter, Protocol):
+    """What the eyedroppers and scopes need of the window."""
+
+    studio: Studio
+    preview: LivePreview
+    panels: dict[str, PickablePanel]
+
+    def act(self, edit: Callable[[], object]) -> bool:
+        """Run an edit of the state, report its error, refresh the window; whether it succeeded."""
+
+    def fit_preview(self) -> None:
+        """Size the preview to the window and the panels under it."""
+
+
 class MenuHost(Protocol):
     """The commands behind the menus and shortcuts."""
 
     studio: Studio
     preview: PreviewControls
+    tools: ToolControls
 
     def act(self, edit: Callable[[], object]) -> bool: ...
     def new(self) -> None: ...

@@ -60,6 +60,16 @@ class MenuBar:
                 dpg.add_menu_item(label="Before/after (A/B)", shortcut="Ctrl+B",
                                   callback=lambda *_: self._toggle("before"))
                 dpg.add_menu_item(label="Zoom to fit", shortcut="Ctrl+0", callback=lambda *_: view.preview.zoom_to(1.0))
+                dpg.add_separator()
+                dpg.add_menu_item(label="Scopes (lightness, vectorscope)", shortcut="Ctrl+K",
+                                  callback=lambda *_: view.tools.toggle_scopes())
+                for role, key in (("dark", "D"), ("light", "L")):
+                    dpg.add_menu_item(label=f"Eyedropper: pick the {role} target", shortcut=f"Ctrl+{key}",
+                                      callback=lambda *_, r=role: view.tools.toggle_eyedropper(r))
+                dpg.add_menu_item(label="Eyedropper: pick the middle target",
+                                  callback=lambda *_: view.tools.toggle_eyedropper("middle"))
+                dpg.add_menu_item(label="Use the live hair colour as a target", shortcut="Ctrl+H",
+                                  callback=lambda *_: view.tools.use_live_hair())
             with dpg.menu(label="Help"):
                 dpg.add_menu_item(label="Keyboard shortcuts", shortcut="F1", callback=lambda *_: self.show_shortcuts())
 
@@ -97,6 +107,11 @@ class MenuBar:
             (dpg.mvKey_P, False): ("Pause/play", lambda: self._toggle("pause")),
             (dpg.mvKey_B, False): ("Before/after (A/B)", lambda: self._toggle("before")),
             (dpg.mvKey_0, False): ("Zoom to fit", lambda: view.preview.zoom_to(1.0)),
+            (dpg.mvKey_K, False): ("Scopes on/off", view.tools.toggle_scopes),
+            (dpg.mvKey_D, False): ("Eyedropper: pick the dark target", lambda: view.tools.toggle_eyedropper("dark")),
+            (dpg.mvKey_L, False): ("Eyedropper: pick the light target",
+                                   lambda: view.tools.toggle_eyedropper("light")),
+            (dpg.mvKey_H, False): ("Use the live hair colour as a target", view.tools.use_live_hair),
             (dpg.mvKey_F1, False): ("This list", self.show_shortcuts),
         }
 
@@ -132,7 +147,7 @@ class MenuBar:
             name = names.get(key) or _key_name(key)
             combo = name if key in names else "Ctrl+" + ("Shift+" if shift else "") + name
             lines.append(f"{combo:<16} {what}")
-        with dpg.window(label="Keyboard shortcuts", width=380, height=380, pos=(200, 120)):
+        with dpg.window(label="Keyboard shortcuts", width=420, height=60 + 23 * len(lines), pos=(200, 80)):
             for line in lines:
                 dpg.add_text(line)
 

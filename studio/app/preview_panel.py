@@ -14,6 +14,7 @@ from studio.app.dialogs import ask_file
 from studio.app.hosts import PreviewHost
 from studio.app.preview import fit_box, zoom_region
 from studio.app.preview_worker import PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
+from studio.app.scopes import HairScopes
 from studio.app.segmenters import FixedMask, FrameSegmenter
 from studio.app.state import find_mask_file
 from studio.app.textures import RawTexture
@@ -46,6 +47,7 @@ class PreviewPanel:
         self.capture: CaptureThread | None = None
         self.worker: PreviewWorker | None = None
         self.last_result: PreviewResult | None = None
+        self.last_hair: HairScopes | None = None  # the newest measurement of the live hair (scopes.py)
         self.configured_version = 0
         self.description = "no source"
         self._fixed: FixedMask | None = None
@@ -119,6 +121,7 @@ class PreviewPanel:
         self.worker = PreviewWorker(frames, self._segmenter, self._settings, hold=lambda: self.view.baker.busy)
         self.configured_version = self.worker.settings_version
         self.stats = PreviewStats()
+        self.last_hair = None
         self.description = source.description + (" + mask file" if fixed else "")
         dpg.set_value(self.source_text, self.description)
         self.set_paused(dpg.get_value(self.pause_box))
@@ -187,6 +190,16 @@ class PreviewPanel:
         dpg.set_value(self.before_box, bool(before))
         self._configure(before=bool(before))
 
+    def pixel_under_mouse(self) -> tuple[np.ndarray, int, int] | None:
+        """The shown frame before the recolour (what an eyedropper picks from) and the pixel (x, y) of it under
+        the mouse; None when the mouse is not over the picture."""
+        point = self._frame_point(dpg.get_mouse_pos(local=False))
+        if point is None or self.last_result.frame is None:
+            return None
+        height, width = self.last_result.frame_shape
+        return (self.last_result.frame, min(width - 1, int(point[0] * width)),
+                min(height - 1, int(point[1] * height)))
+
     def _frame_point(self, mouse: list[float]) -> tuple[float, float] | None:
         """The frame point (fractions) under screen position `mouse`, None when it is not over the picture."""
         result = self.last_result
@@ -214,6 +227,14 @@ class PreviewPanel:
         dpg.set_value(self.pause_box, bool(paused))
         if self.capture is not None:
             self.capture.pause(bool(paused))
+
+    def set_scopes(self, shown: bool) -> None:
+        """Have the worker measure the hair's histograms and vectorscope (only while the scopes are shown)."""
+        self._configure(scopes=bool(shown))
+
+    def live_intensity(self) -> float | None:
+        """The shown frame's hair intensity (None: no frame yet, or no hair in it)."""
+        return None if self.last_result is None else self.last_result.intensity
 
     def set_overlay(self, overlay: bool) -> None:
         """Show or hide the hair-mask overlay."""
@@ -246,6 +267,8 @@ class PreviewPanel:
         self.texture.show_buffer(result.texture)
         self.stats.record(result, (time.perf_counter() - start) * 1000.0)
         self.last_result = result
+        if result.hair is not None:
+            self.last_hair = result.hair
         if result.intensity is None:
             frame = "hair intensity -   t -   (no recolouring: " + self.view.why_not_recolouring() + ")"
         else:

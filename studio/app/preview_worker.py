@@ -14,6 +14,7 @@ import numpy as np
 
 from studio.app.baker import PREVIEW_SMOOTHING
 from studio.app.preview import compose_preview, to_texture, zoom_region
+from studio.app.scopes import HairScopes, measure_hair
 from studio.app.segmenters import FrameSegmenter
 from studio.runtime import HairPipeline, Recolorizer
 from studio.sources import DropQueue, Frame
@@ -24,13 +25,19 @@ FPS_MEMORY = 5.0
 STAGES = ("capture", "segment", "recolour", "display")
 """The timed stages of one preview frame."""
 
+HAIR_INTERVAL = 0.2
+"""Seconds between measurements of the live hair (its colour, and the scopes when shown) on a playing source:
+five a second is enough to read them and costs the preview little. A re-rendered frame (an edit, a still) is
+measured every time, so the scopes follow edits at once."""
+
 
 @dataclass(frozen=True)
 class PreviewSettings:
     """How the preview renders: the Recolorizer (None: show the feed unchanged), a forced anchor position
     (None: automatic), the before/after split (fraction shown 'before', from the left), the mask overlay,
     the texture size (width, height), the zoom (>= 1) around `centre` (fractions of the frame) and `before`
-    (the A/B toggle: the feed unchanged, recoloured in the background so the flip back is instant)."""
+    (the A/B toggle: the feed unchanged, recoloured in the background so the flip back is instant); `scopes`:
+    measure the hair's histograms and vectorscope too (its mean colour is always measured)."""
 
     recolorizer: Recolorizer | None = None
     position: float | None = None
@@ -40,11 +47,14 @@ class PreviewSettings:
     zoom: float = 1.0
     centre: tuple[float, float] = (0.5, 0.5)
     before: bool = False
+    scopes: bool = False
 
 
 @dataclass(frozen=True)
 class PreviewResult:
-    """One rendered preview frame: the texture buffer and what the stats line shows."""
+    """One rendered preview frame: the texture buffer and what the stats line shows; `frame` the source frame
+    (before the recolour: what an eyedropper picks from) and `hair` its hair measured (None: not measured this
+    frame, the last measurement still holds)."""
 
     texture: np.ndarray
     frame_index: int
@@ -54,6 +64,8 @@ class PreviewResult:
     t: float | None
     timings: dict[str, float]
     settings_version: int
+    frame: np.ndarray | None = None
+    hair: HairScopes | None = None
 
 
 class PreviewWorker:
@@ -79,6 +91,7 @@ class PreviewWorker:
         self._last: tuple[Frame, tuple[np.ndarray, float] | None] | None = None
         self._hair: HairPipeline | None = None
         self._rendered_version = -1
+        self._measured_at = -HAIR_INTERVAL
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="preview", daemon=True)
         self._thread.start()
@@ -106,7 +119,7 @@ class PreviewWorker:
             frame = None if held else self.frames.get(timeout=0.02)
             try:
                 if frame is not None:
-                    self._render(frame, None)
+                    self._render(frame, None, fresh=True)
                 elif self._last is not None and (self._rendered_version != self._version or self._unsegmented()):
                     self._render(*self._last)  # new settings, or a segmenter at last: the last frame again
                 elif held:
@@ -130,8 +143,9 @@ class PreviewWorker:
             self._hair.reset()  # the previous source's mask is no prior for this one
         return self._hair
 
-    def _render(self, frame: Frame, known: tuple[np.ndarray, float] | None) -> None:
-        """Segment (unless `known` gives the frame's mask and its segmentation time), recolour and compose."""
+    def _render(self, frame: Frame, known: tuple[np.ndarray, float] | None, fresh: bool = False) -> None:
+        """Segment (unless `known` gives the frame's mask and its segmentation time), recolour and compose;
+        measure the hair when due (`fresh`: a new frame of a playing source, measured every HAIR_INTERVAL)."""
         with self._lock:
             settings, version = self._settings, self._version
         pipeline = self._pipeline()
@@ -153,11 +167,15 @@ class PreviewWorker:
         timings = {"capture": frame.capture_ms, "segment": segment_ms,
                    "recolour": result.timings["recolour"] if result is not None else 0.0,
                    "display": (time.perf_counter() - start) * 1000.0}
+        hair = None
+        if not fresh or start - self._measured_at >= HAIR_INTERVAL:  # a playing source: a few times a second
+            self._measured_at = start
+            hair = measure_hair(frame.pixels, recoloured, mask, settings.scopes)
         # A frame without hair has no intensity of its own (the runtime keeps the last one for the blend).
         showing = result is not None and result.t is not None
         self.results.put(PreviewResult(texture, frame.index, frame.pixels.shape[:2], mask,
                                        result.intensity if showing else None, result.t if showing else None,
-                                       timings, version))
+                                       timings, version, frame.pixels, hair))
         self._rendered_version = version
 
 

@@ -29,6 +29,12 @@ MASK_LABELS = {"segmenter": "segmenter", "whole": "whole image", "rectangle": "r
 """Mask-source combo entries by MaskChoice kind."""
 
 
+PICK_LABELS = {False: "Pick", True: "Picking"}
+"""The eyedropper button's label, put down and armed."""
+
+PICK_KEYS = {"dark": "Ctrl+D", "light": "Ctrl+L"}
+
+
 class ReferencePanel:
     """Widgets for the 'dark' or 'light' reference."""
 
@@ -52,8 +58,15 @@ class ReferencePanel:
                     self.mask_combo = dpg.add_combo(list(MASK_LABELS.values()), width=200, callback=self._mask_chosen,
                                                     default_value=MASK_LABELS["whole"])
                     self.info = dpg.add_text("no photo loaded", wrap=340)
-            self.colour = dpg.add_color_edit((138, 75, 42, 255), label="target colour", no_alpha=True,
-                                             display_mode=dpg.mvColorEdit_hex, width=300, callback=self._colour_changed)
+            with dpg.group(horizontal=True):
+                self.colour = dpg.add_color_edit((138, 75, 42, 255), label="target colour", no_alpha=True,
+                                                 display_mode=dpg.mvColorEdit_hex, width=300,
+                                                 callback=self._colour_changed)
+                self.pick_button = dpg.add_button(label=PICK_LABELS[False], width=70,
+                                                  callback=lambda *_: self.view.toggle_eyedropper(role))
+                with dpg.tooltip(self.pick_button):
+                    dpg.add_text(f"Eyedropper: then click the preview or a reference photo; the {role} target\n"
+                                 f"becomes the colour there (a 5x5 average). {PICK_KEYS.get(role, '')}")
             dpg.bind_item_handler_registry(self.colour, edit_done)
             self.sliders = {}
             for name, high in SLIDERS:
@@ -87,6 +100,23 @@ class ReferencePanel:
         self.thumb_texture.show(picture)
         dpg.set_value(self.info, text)
         dpg.configure_item(self.rectangle, show=False)
+
+    def show_armed(self, armed: bool) -> None:
+        """Show whether this look's eyedropper is armed."""
+        dpg.configure_item(self.pick_button, label=PICK_LABELS[bool(armed)])
+
+    def pixel_under_mouse(self) -> tuple[np.ndarray, int, int] | None:
+        """The reference photo and its pixel (x, y) under the mouse; None when the mouse is not over the photo."""
+        reference = self.view.studio.document.slot(self.role).reference
+        if reference is None or not dpg.is_item_hovered(self.drawlist):
+            return None
+        height, width = reference.image.shape[:2]
+        x, y, w, h = fit_box(height, width, THUMB, THUMB)
+        mouse = self._local_mouse()
+        u, v = (mouse[0] - x) / w, (mouse[1] - y) / h
+        if not (0.0 <= u <= 1.0 and 0.0 <= v <= 1.0):
+            return None  # on the letterbox bars
+        return reference.image, min(width - 1, int(u * width)), min(height - 1, int(v * height))
 
     def show_lut(self, lut: LUT3D | None) -> None:
         """Show the baked LUT strip (grey while the role has no intensity)."""

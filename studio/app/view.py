@@ -14,12 +14,14 @@ from pathlib import Path
 import dearpygui.dearpygui as dpg
 
 from studio.app.baker import Baked, LookBaker
+from studio.app.colour_tools import ColourTools
 from studio.app.dialogs import ask_choice, ask_file
 from studio.app.menus import MenuBar
 from studio.app.preview_panel import PreviewPanel
 from studio.app.recent import load_recent, remember
 from studio.app.reference_panel import ReferencePanel
 from studio.app.response_panel import ResponsePanel
+from studio.app.scopes_panel import SCOPES_HEIGHT
 from studio.app.segmenters import FixedMask, FrameSegmenter, SegmenterLoader, load_hair_segmenter
 from studio.app.state import (
     ROLES,
@@ -36,9 +38,9 @@ from studio.errors import StudioError
 VIEWPORT = (1600, 1000)
 """Initial window size (width, height)."""
 
-PREVIEW_MARGINS = (600, 215)
+PREVIEW_MARGINS = (600, 242)
 """Pixels of the window's width and height the preview leaves to the rest (the reference panels on the left,
-the menu, source row, controls and status lines)."""
+the menu, source row, controls, live-hair row and status lines); the scopes, when shown, take SCOPES_HEIGHT more."""
 
 UI_FPS = 60
 """Most window redraws a second (a display's refresh rate)."""
@@ -63,6 +65,7 @@ class LaunchOptions:
     middle: Path | None = None
     middle_mask: Path | None = None
     preset: Path | None = None
+    scopes: bool = False
 
 
 class StudioView:
@@ -112,20 +115,22 @@ class StudioView:
                     self.panels = {role: ReferencePanel(self, role, edit_done) for role in ROLES}
                 with dpg.child_window(height=-30, border=False):
                     self.preview = PreviewPanel(self)
+                    self.tools = ColourTools(self)
             with dpg.group(horizontal=True):
                 self.status_text = dpg.add_text("Ready.", color=INFO_COLOUR)
                 self.system_text = dpg.add_text("", color=WARNING_COLOUR)
         with dpg.handler_registry():
             dpg.add_key_press_handler(callback=self.menu_bar.key_pressed)
             dpg.add_key_release_handler(callback=self.menu_bar.key_released)
-            dpg.add_mouse_click_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("down"))
+            dpg.add_mouse_click_handler(button=dpg.mvMouseButton_Left,
+                                        callback=lambda *_: self.tools.click() or self._each_panel("down"))
             dpg.add_mouse_drag_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("drag"))
             dpg.add_mouse_release_handler(button=dpg.mvMouseButton_Left, callback=lambda *_: self._each_panel("up"))
             dpg.add_mouse_wheel_handler(callback=lambda sender, steps, *_: self.preview.wheel(steps))
             dpg.add_mouse_drag_handler(button=dpg.mvMouseButton_Right, callback=self._right_drag)
             dpg.add_mouse_release_handler(button=dpg.mvMouseButton_Right, callback=self._right_release)
         dpg.set_exit_callback(lambda *_: self.quit())
-        dpg.set_viewport_resize_callback(lambda *_: self._fit_preview())
+        dpg.set_viewport_resize_callback(lambda *_: self.fit_preview())
         dpg.setup_dearpygui()
         dpg.show_viewport()
         dpg.set_primary_window(self.window, True)
@@ -327,11 +332,12 @@ class StudioView:
 
     # ----- input -----
 
-    def _fit_preview(self) -> None:
-        """Size the preview to the window (on every resize of the window)."""
+    def fit_preview(self) -> None:
+        """Size the preview to the window and what is under it (on every resize, and as the scopes come and go)."""
         width, height = dpg.get_viewport_client_width(), dpg.get_viewport_client_height()
+        below = PREVIEW_MARGINS[1] + (SCOPES_HEIGHT if self.tools.scopes.shown else 0)
         if width > 0 and height > 0:
-            self.preview.fit(width - PREVIEW_MARGINS[0], height - PREVIEW_MARGINS[1])
+            self.preview.fit(width - PREVIEW_MARGINS[0], height - below)
 
     def _right_drag(self, sender: int, drag: list[float], *_: object) -> None:
         """A right-button drag that started over the preview pans it (`drag`: button, dx, dy so far)."""
@@ -345,6 +351,11 @@ class StudioView:
 
     def _right_release(self, *_: object) -> None:
         self._panning = None
+
+    def toggle_eyedropper(self, role: str) -> None:
+        """Arm `role`'s eyedropper (the next click on the preview or a reference photo picks its target colour),
+        or put it down."""
+        self.tools.toggle_eyedropper(role)
 
     def _each_panel(self, event: str) -> None:
         for panel in self.panels.values():
@@ -360,6 +371,8 @@ class StudioView:
             path, mask = getattr(options, role), getattr(options, f"{role}_mask")
             if path is not None:
                 self.load_reference(role, path, MaskChoice("file", path=mask) if mask is not None else None)
+        if options.scopes:
+            self.tools.show_scopes(True)
         if options.source is not None:
             self.preview.open(options.source, options.source_mask)
         else:
@@ -377,6 +390,7 @@ class StudioView:
                 panel.show_lut(baked.luts[role])
             self.preview.set_recolorizer(baked.recolorizer)
         changed |= self.preview.poll()
+        self.tools.refresh()
         live = self.preview.last_result
         self.response.show(self._baked.ramp if self._baked else None, live.intensity if live is not None else None)
         self._show_system_status()

@@ -34,6 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help=f"hair mask of the {role} reference (default: a mask file beside it, else the segmenter)")
     gui.add_argument("--preset", type=preset_path, metavar="P",
                      help="preset YAML to open, or the name of a shipped preset (e.g. copper)")
+    gui.add_argument("--scopes", action="store_true",
+                     help="open with the scopes shown (lightness histogram and vectorscope of the hair; Ctrl+K)")
     gui.add_argument("--screenshot", type=Path, metavar="OUT.png", help="save a screenshot after --frames and exit")
     gui.add_argument("--frames", type=int, default=30, metavar="N",
                      help="preview frames to render before the screenshot (default %(default)s)")
@@ -45,7 +47,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from studio.app.view import LaunchOptions
 
     options = LaunchOptions(**{name: getattr(args, name, None) for name in (
-        "source", "source_mask", "light", "light_mask", "dark", "dark_mask", "middle", "middle_mask", "preset")})
+        "source", "source_mask", "light", "light_mask", "dark", "dark_mask", "middle", "middle_mask", "preset")},
+        scopes=bool(getattr(args, "scopes", False)))
     for path in (options.source_mask, options.light, options.light_mask, options.dark, options.dark_mask,
                  options.middle, options.middle_mask, options.preset):
         if path is not None and not path.is_file():

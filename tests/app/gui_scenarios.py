@@ -71,7 +71,8 @@ def small_window_and_zoom(tmp: Path) -> None:
         assert view.wait_until(view.settled, 60) and view.wait_until(view.preview_in_sync, 60)
         view.preview.fit(1280 - PREVIEW_MARGINS[0], 720 - PREVIEW_MARGINS[1])  # as the resize callback does
         view.wait_until(lambda: False, 0.5)
-        for item in (view.preview.image, view.preview.mode_radio, view.preview.timing_text):
+        shown = (view.preview.image, view.preview.mode_radio, view.preview.timing_text, view.tools.scopes.use_button)
+        for item in shown:
             right, bottom = dpg.get_item_rect_max(item)
             assert right <= 1280 and bottom <= 720, (item, right, bottom)  # nothing falls off the window
         panel = view.preview
@@ -91,5 +92,101 @@ def small_window_and_zoom(tmp: Path) -> None:
         view.close()
 
 
+def scopes_and_eyedroppers(tmp: Path) -> None:
+    """Ctrl+K shows the scopes of the hair before and after; the live hair's colour becomes the light target
+    through its button; the dark eyedropper picks a 5x5 average from the preview, the light one from a reference
+    photo, each through the window's own click handler with the mouse put over the picture."""
+    import dearpygui.dearpygui as dpg
+
+    from studio.app.scopes import oklab
+    from studio.app.view import LaunchOptions, StudioView
+    from studio.images import read_mask, read_rgb
+    from studio.runtime.look_settings import to_hex
+
+    still, mask = read_rgb(SWATCHES / "light.png"), read_mask(SWATCHES / "light_mask.png", (512, 512))
+    view = StudioView(segmenter_factory=lambda: None)
+    try:
+        view.start(LaunchOptions(source=str(SWATCHES / "light.png"), source_mask=SWATCHES / "light_mask.png",
+                                 preset=COPPER, dark=SWATCHES / "dark.png", light=SWATCHES / "light.png"))
+        assert view.wait_until(view.settled, 60) and view.wait_until(view.preview_in_sync, 60)
+        tools, keys = view.tools, view.menu_bar
+        assert not dpg.is_item_shown(tools.scopes.group)
+        keys.key_pressed(0, dpg.mvKey_LControl)
+        keys.key_pressed(0, dpg.mvKey_K)
+        keys.key_released(0, dpg.mvKey_K)
+        keys.key_released(0, dpg.mvKey_LControl)
+        assert tools.scopes.shown and dpg.is_item_shown(tools.scopes.group)
+        measured = lambda: tools.scopes.hair is not None and tools.scopes.hair.lightness is not None  # noqa: E731
+        assert view.wait_until(measured, 30), "the scopes never came"
+
+        # The histogram as plotted: the hair's own lightness before, the copper look's after.
+        hair = mask >= 0.5
+        before_l = float(np.average(oklab(still[hair])[:, 0], weights=mask[hair]))
+        xs, before = dpg.get_value(tools.scopes.series["before"][1])[:2]
+        _, after = dpg.get_value(tools.scopes.series["after"][1])[:2]
+        assert abs(sum(before) - 100.0) < 0.5 and abs(sum(after) - 100.0) < 0.5  # percent of the hair
+        assert abs(float(np.average(xs[: len(before)], weights=before[: len(xs)])) - before_l) < 0.02
+        lab = tools.scopes.hair.mean_lab
+        assert np.hypot(*lab[1, 1:]) > np.hypot(*lab[0, 1:]) + 0.05  # copper: the colour lands well out
+        for role in ("dark", "light"):
+            assert dpg.get_item_configuration(tools.scopes.markers[role][0])["show"]
+        assert not dpg.get_item_configuration(tools.scopes.markers["middle"][0])["show"]
+
+        # The live hair's mean colour, to the light look (the frame is the light reference itself).
+        expected = (mask[hair] @ still[hair].astype(np.float64)) / mask[hair].sum()
+        shown = dpg.get_value(tools.scopes.hex_text)
+        assert np.abs(np.array([int(shown[i:i + 2], 16) for i in (1, 3, 5)]) - expected).max() <= 2, shown
+        button = tools.scopes.use_button
+        assert dpg.get_item_label(button) == "Use as light target"
+        dpg.get_item_callback(button)(button, None, None)
+        assert view.studio.document.light.look.target == shown
+        view.screenshot(tmp / "scopes.png")
+
+        # The dark eyedropper, armed with its Pick button, then a click on the middle of the preview.
+        pick = view.panels["dark"].pick_button
+        dpg.get_item_callback(pick)(pick, None, None)
+        assert dpg.get_item_label(pick) == "Picking" and tools.eyedropper.armed == "dark"
+        (left, top), (right, bottom) = (dpg.get_item_rect_min(view.preview.image),
+                                        dpg.get_item_rect_max(view.preview.image))
+        _click_at(view, view.preview.image, ((left + right) / 2, (top + bottom) / 2))  # the frame's middle
+        assert view.studio.document.dark.look.target == to_hex(still[254:259, 254:259].reshape(-1, 3).mean(0) / 255)
+        assert dpg.get_item_label(pick) == "Pick" and tools.eyedropper.armed is None
+
+        # The light one with Ctrl+L, on the light reference photo's thumbnail, 10 pixels in from its corner.
+        keys.key_pressed(0, dpg.mvKey_LControl)
+        keys.key_pressed(0, dpg.mvKey_L)
+        assert tools.eyedropper.armed == "light"
+        thumb = view.panels["light"].drawlist
+        corner = dpg.get_item_rect_min(thumb)
+        _click_at(view, thumb, (corner[0] + 10, corner[1] + 10))  # the 512-pixel photo fills the 168 thumbnail
+        x = y = int(10 / 168 * 512)
+        expected_hex = to_hex(still[y - 2:y + 3, x - 2:x + 3].reshape(-1, 3).mean(0) / 255)
+        assert view.studio.document.light.look.target == expected_hex, (view.studio.document.light.look.target,
+                                                                         expected_hex)
+        view.undo()
+        assert view.studio.document.light.look.target == shown  # one undo step per pick
+        view.wait_until(view.preview_in_sync, 30)
+        view.screenshot(tmp / "picked.png")
+    finally:
+        view.close()
+
+
+def _click_at(view: object, item: int, position: tuple[float, float]) -> None:
+    """A left click at screen `position` over `item`, through the window's own mouse-click handler (the mouse
+    cannot be moved under Xvfb: its position and what it hovers are set for the handler's run)."""
+    import dearpygui.dearpygui as dpg
+
+    handler = next(h for h in dpg.get_all_items() if dpg.get_item_type(h).endswith("mvMouseClickHandler"))
+    mouse_pos, hovered = dpg.get_mouse_pos, dpg.is_item_hovered
+    dpg.get_mouse_pos = lambda **_: list(position)
+    dpg.is_item_hovered = lambda other: other == item
+    try:
+        dpg.get_item_callback(handler)(handler, 0, None)
+    finally:
+        dpg.get_mouse_pos, dpg.is_item_hovered = mouse_pos, hovered
+    view.step(draw=True)
+
+
 if __name__ == "__main__":
-    {"quick_ctrl_taps": quick_ctrl_taps, "small_window_and_zoom": small_window_and_zoom}[sys.argv[1]](Path(sys.argv[2]))
+    {"quick_ctrl_taps": quick_ctrl_taps, "small_window_and_zoom": small_window_and_zoom,
+     "scopes_and_eyedroppers": scopes_and_eyedroppers}[sys.argv[1]](Path(sys.argv[2]))

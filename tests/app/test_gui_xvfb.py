@@ -208,6 +208,10 @@ def test_the_preview_fits_a_small_window_and_zooms_where_the_mouse_is(display: s
     _scenario("small_window_and_zoom", tmp_path)
 
 
+def test_the_scopes_show_the_hair_and_the_eyedroppers_pick_target_colours(display: str, tmp_path: Path) -> None:
+    _scenario("scopes_and_eyedroppers", tmp_path)
+
+
 def _scenario(name: str, tmp_path: Path) -> None:
     """Run a scenario of tests/app/gui_scenarios.py in its own process: Dear PyGui crashes at random when a
     second window is made in a process after the first was destroyed."""
