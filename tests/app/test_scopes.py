@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -22,6 +20,7 @@ from studio.app.scopes import (
 )
 from studio.app.segmenters import FixedMask
 from studio.sources import DropQueue, Frame
+from tests.app.preview_results import next_result
 
 RED_OKLAB = (0.627955, 0.224863, 0.125846)  # Ottosson's reference values for sRGB red
 BLUE_OKLAB = (0.452014, -0.032457, -0.311528)
@@ -135,21 +134,12 @@ def test_the_preview_worker_measures_the_hair_and_the_scopes_only_when_asked() -
     worker = PreviewWorker(frames, lambda: FixedMask(mask), PreviewSettings(size=(32, 32)))
     try:
         frames.put(Frame(frame, 0, 1.0))
-        first = _next_result(worker)
+        first = next_result(worker)
         assert first.frame is frame  # what an eyedropper on the preview picks from: the frame before the recolour
         assert first.hair is not None and first.hair.lightness is None
         assert np.allclose(first.hair.colour * 255, (150, 90, 40))
         version = worker.configure(scopes=True)  # the scopes come up: the last frame is measured again
-        second = _next_result(worker)
+        second = next_result(worker)
         assert second.settings_version == version and second.hair.lightness is not None
     finally:
         worker.stop()
-
-
-def _next_result(worker: PreviewWorker, timeout: float = 10.0):  # noqa: ANN202 - test helper
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = worker.results.get(timeout=0.1)
-        if result is not None:
-            return result
-    raise AssertionError(f"no preview result ({worker.error})")

@@ -35,6 +35,7 @@ from studio.runtime import Look, load_preset
 from studio.runtime.preset import validate
 from studio.sheet import default_test_image
 from studio.sources import DropQueue, Frame
+from tests.app.preview_results import next_result
 from tests.conftest import require_shared
 
 
@@ -306,7 +307,7 @@ def test_preview_worker_recolours_hair_only_and_rerenders_on_change(pair: dict[s
     worker = PreviewWorker(frames, lambda: FixedMask(reference.mask), settings)
     try:
         frames.put(Frame(reference.image, 0, 1.0))
-        first = _next_result(worker)
+        first = next_result(worker)
         picture = (first.texture.reshape(64, 64, 3) * 255 + 0.5).astype(np.uint8)
         hair = reference.mask > 0.5
         assert np.abs(picture[hair].astype(int) - reference.image[hair]).max() > 20
@@ -315,7 +316,7 @@ def test_preview_worker_recolours_hair_only_and_rerenders_on_change(pair: dict[s
         assert set(first.timings) == {"capture", "segment", "recolour", "display"}
 
         version = worker.configure(split=1.0)  # all "before": no new frame, the last one is re-rendered
-        second = _next_result(worker)
+        second = next_result(worker)
         assert second.settings_version == version
         after = (second.texture.reshape(64, 64, 3) * 255 + 0.5).astype(np.uint8)
         assert np.array_equal(after[:, 1:], reference.image[:, 1:])  # column 0 shows the split line
@@ -332,16 +333,16 @@ def test_a_held_worker_takes_no_new_frame_but_shows_new_settings_on_the_last(pai
     worker = PreviewWorker(frames, lambda: FixedMask(reference.mask), settings, hold=lambda: held[0])
     try:
         frames.put(Frame(reference.image, 0, 1.0))
-        assert _next_result(worker).frame_index == 0
+        assert next_result(worker).frame_index == 0
         held[0] = True  # a look is baking
         time.sleep(0.2)  # the worker sees it (it waits for frames 20 ms at a time)
         frames.put(Frame(reference.image, 1, 1.0))
         version = worker.configure(split=1.0)  # a bake landed while the next one bakes (a slider drag)
-        shown = _next_result(worker)
+        shown = next_result(worker)
         assert shown.settings_version == version and shown.frame_index == 0  # the last frame, new settings
         assert worker.results.get(timeout=0.3) is None  # and not the new frame
         held[0] = False
-        assert _next_result(worker).frame_index == 1
+        assert next_result(worker).frame_index == 1
     finally:
         worker.stop()
 
@@ -355,25 +356,16 @@ def test_a_still_shown_before_the_segmenter_loads_is_recoloured_once_it_has(pair
     worker = PreviewWorker(frames, lambda: loaded[0] if loaded else None, settings)
     try:
         frames.put(Frame(reference.image, 0, 1.0))  # one frame only, as a still image gives
-        before = _next_result(worker)
+        before = next_result(worker)
         assert before.mask is None and before.intensity is None
         loaded.append(FixedMask(reference.mask))  # the model has loaded
-        after = _next_result(worker)
+        after = next_result(worker)
         assert after.mask is not None and after.t == pytest.approx(1.0)
         picture = (after.texture.reshape(64, 64, 3) * 255 + 0.5).astype(np.uint8)
         hair = reference.mask > 0.5
         assert np.abs(picture[hair].astype(int) - reference.image[hair]).max() > 20
     finally:
         worker.stop()
-
-
-def _next_result(worker: PreviewWorker, timeout: float = 10.0):  # noqa: ANN202 - test helper
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = worker.results.get(timeout=0.1)
-        if result is not None:
-            return result
-    raise AssertionError(f"no preview result ({worker.error})")
 
 
 def test_preview_pictures_and_stats() -> None:
@@ -435,9 +427,9 @@ def test_a_frame_without_hair_shows_no_intensity_instead_of_the_last_one(pair: d
     worker = PreviewWorker(frames, lambda: segmenter, settings)
     try:
         frames.put(Frame(reference.image, 0, 1.0))
-        assert _next_result(worker).intensity is not None
+        assert next_result(worker).intensity is not None
         frames.put(Frame(reference.image, 1, 1.0))
-        empty = _next_result(worker)
+        empty = next_result(worker)
         assert empty.frame_index == 1 and empty.intensity is None and empty.t is None
     finally:
         worker.stop()
