@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+__all__ = ["atomic_path", "is_temporary", "temporary_file", "temporary_folder", "write_bytes_atomic"]
+
 _STEM_CHARACTERS = 64  # of the target's stem kept in a temporary name: a legal target name gives a legal one
 _FOLDER_PURPOSES = ("pack", "extract")
 _TEMPORARY = re.compile(rf"^\.(?:.+\.tmp(?:\.[A-Za-z0-9]+)?|(?:{'|'.join(_FOLDER_PURPOSES)})-\w+)$")

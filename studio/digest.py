@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+__all__ = ["sha256_file"]
+
 _CHUNK = 1 << 20  # bytes read at a time: a sparse multi-gigabyte file never sits in memory
 
 

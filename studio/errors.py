@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["LutError", "PresetError", "StudioError"]
+
 
 class StudioError(Exception):
     """Base of every error the `hair-studio` command reports as a one-line message and exit status 1."""

@@ -10,6 +10,8 @@ import numpy as np
 from studio.atomic import atomic_path
 from studio.errors import StudioError
 
+__all__ = ["ImageError", "read_mask", "read_rgb", "write_image"]
+
 
 class ImageError(StudioError):
     """An image or mask file that cannot be read or written."""

@@ -18,6 +18,8 @@ from pathlib import Path
 from studio.atomic import atomic_path, temporary_folder
 from studio.errors import StudioError
 
+__all__ = ["PackError", "PackLimits", "extract_pack", "name_problem", "write_zip"]
+
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: the same presets always give the same bytes
 _DRIVE = re.compile(r"^[A-Za-z]:")
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+__all__ = ["Rect", "move_crop", "shrink"]
+
 Rect = tuple[int, int, int, int]
 """A crop in frame pixels: (left, top, right, bottom), right and bottom exclusive."""
 

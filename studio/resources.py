@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+__all__ = ["APP_NAME", "checkout", "preset_path", "shipped", "user_data_dir"]
+
 APP_NAME = "hair-lut-studio"
 """The distribution's name: the per-user folder is named after it."""
 

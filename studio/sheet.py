@@ -14,13 +14,12 @@ import numpy as np
 from tqdm import tqdm
 
 from studio import resources
-from studio.atomic import atomic_path
 from studio.errors import PresetError
 from studio.images import ImageError, read_mask, read_rgb
 from studio.runtime import Preset, Recolorizer, load_preset
 
 __all__ = ["REFERENCE_IMAGES", "SHIPPED_PRESETS", "default_test_image", "load_test_image", "panels", "recolor_panels",
-           "render_sheet", "write_sheet"]
+           "render_sheet"]
 
 SHIPPED_PRESETS = resources.shipped("lut_presets")
 """The shipped presets (lut_presets/ of the checkout, or its copy in the installed package)."""
@@ -92,17 +91,6 @@ def recolor_panels(preset: Preset, image: np.ndarray, mask: np.ndarray) -> np.nd
     for columns in panels(mask):
         recoloured[:, columns] = Recolorizer(preset)(image[:, columns], mask[:, columns])
     return recoloured
-
-
-def write_sheet(path: str | Path, rgb: np.ndarray) -> None:
-    """Write a sheet (uint8 RGB) as PNG (or any format OpenCV knows by the suffix), atomically."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise ImageError("the folder does not exist", path.parent)
-    with atomic_path(path) as temp:
-        bgr = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR)
-        if not cv2.imwrite(str(temp), bgr, [cv2.IMWRITE_PNG_COMPRESSION, 9] if path.suffix.lower() == ".png" else []):
-            raise ImageError("could not write the contact sheet", path)
 
 
 def _check_test_image(image: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,11 @@ import numpy as np
 from studio.errors import StudioError
 from studio.images import read_rgb
 
+__all__ = [
+    "CAMERA_PREFIX", "CameraSource", "CaptureThread", "DropQueue", "Frame", "FrameSource", "IMAGE_SUFFIXES",
+    "ImageSource", "SourceError", "VideoSource", "list_cameras", "open_source",
+]
+
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"})
 """File suffixes opened as still images; any other file is opened as a video."""
 

@@ -22,6 +22,11 @@ import numpy as np
 
 from studio.errors import StudioError
 
+__all__ = [
+    "CONTAINERS", "FRAMES_IN_FLIGHT", "QUALITY", "VideoInfo", "VideoWriter", "open_output", "probe",
+    "recolour_video",
+]
+
 CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".avi": "avi"}
 """Video file suffixes this module writes, and FFmpeg's name of their container format."""
 

@@ -9,9 +9,10 @@ import pytest
 
 from studio.bake import bake_preset
 from studio.errors import StudioError
+from studio.images import write_image
 from studio.preset_writer import save_preset
 from studio.runtime import Look
-from studio.sheet import default_test_image, load_test_image, panels, render_sheet, write_sheet
+from studio.sheet import default_test_image, load_test_image, panels, render_sheet
 from studio.swatch import DARK_BASE, LIGHT_BASE, render_swatch
 
 W, H = 96, 64
@@ -90,18 +91,10 @@ def test_errors_are_studio_errors(scene, presets, tmp_path):
     (tmp_path / "broken.png").write_bytes(b"not a png")
     with pytest.raises(StudioError, match="broken.png"):
         load_test_image(tmp_path / "broken.png", tmp_path / "broken.png")
-    write_sheet(tmp_path / "ok.png", image)
-    write_sheet(tmp_path / "small_mask.png", np.zeros((H, W - 1, 3), np.uint8))
+    write_image(tmp_path / "ok.png", image)
+    write_image(tmp_path / "small_mask.png", np.zeros((H, W - 1, 3), np.uint8))
     with pytest.raises(StudioError, match="small_mask.png"):
         load_test_image(tmp_path / "ok.png", tmp_path / "small_mask.png")
-
-
-def test_write_sheet_round_trips(scene, tmp_path):
-    from studio.images import read_rgb
-
-    write_sheet(tmp_path / "sheet.png", scene[0])
-    assert np.array_equal(read_rgb(tmp_path / "sheet.png"), scene[0])
-    assert [p.name for p in tmp_path.iterdir()] == ["sheet.png"]
 
 
 def test_default_test_image_is_the_references_with_the_middle_tone_between():

@@ -32,6 +32,8 @@ from studio.digest import sha256_file
 from studio.segmentation.errors import ModelError
 from studio.segmentation.tflite_reader import Operator, TfliteGraph, read_tflite
 
+__all__ = ["CONVERTER_VERSION", "IR_VERSION", "OPSET", "build_onnx", "convert_tflite_to_onnx"]
+
 OPSET = 17
 IR_VERSION = 8
 """ONNX IR 8 / opset 17: loadable by every onnxruntime this project supports (>= 1.18)."""

@@ -19,6 +19,11 @@ import numpy as np
 from studio.resample import Rect, shrink
 from studio.segmentation.faces import Face, FaceLandmarker
 
+__all__ = [
+    "BROWS", "CHEEKS", "EAR_SIDES", "FACE_OVAL", "FEATHER", "FEATURES", "FOREHEAD_LIFT", "FacePrior", "HAIR_MARGIN",
+    "HAIR_STRIDE", "INSET", "JAW", "MIN_HAIR_SAMPLES", "NECK_DROP", "SURE_HAIR", "WORK_HEIGHT", "face_weights",
+]
+
 FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176,
              149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
 """Face-mesh landmarks along the face's outline, in order (MediaPipe's FACEMESH_FACE_OVAL), from the top of the

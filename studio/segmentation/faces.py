@@ -25,6 +25,11 @@ import numpy as np
 from studio.resample import Rect
 from studio.segmentation.errors import ModelError
 
+__all__ = [
+    "DETECTOR_SIZE", "Face", "FaceLandmarker", "MESH_SIZE", "MIN_DETECTION_SCORE", "MIN_PRESENCE", "ROI_SCALE",
+    "best_face", "blazeface_anchors", "decode_detections", "roi_transform",
+]
+
 DETECTOR_SIZE = 128
 MESH_SIZE = 192
 MIN_DETECTION_SCORE = 0.5

@@ -32,6 +32,8 @@ from studio.segmentation.manifest import (
     models_dir,
 )
 
+__all__ = ["DOWNLOAD_DEADLINE_S", "DOWNLOAD_TIMEOUT_S", "STALL_BYTES", "STALL_S", "fetch_model", "install_model"]
+
 DOWNLOAD_TIMEOUT_S = 30.0
 """Seconds to wait for the server to connect or to send the next piece."""
 

@@ -11,6 +11,10 @@ import numpy as np
 
 from studio.segmentation.errors import ModelError
 
+__all__ = [
+    "HAIR_OUTPUT", "MISSING_MODEL_HINT", "OnnxHairModel", "append_hair_probability", "fill_input", "split_prelu",
+]
+
 HAIR_OUTPUT = "hair_probability"
 """Name of the output OnnxHairModel adds to the graph."""
 

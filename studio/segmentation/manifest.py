@@ -20,6 +20,12 @@ import yaml
 from studio import resources
 from studio.segmentation.errors import ModelError
 
+__all__ = [
+    "DEFAULT_MANIFEST", "FACE_DETECTOR", "FACE_LANDMARKS", "HAIR_MODEL", "MODELS", "MODELS_DIR_VARIABLE",
+    "ModelManifest", "TensorSpec", "all_manifests", "load_manifest", "manifest_path", "models_dir", "onnx_path",
+    "tflite_path",
+]
+
 MODELS_DIR_VARIABLE = "STUDIO_MODELS_DIR"
 """Environment variable naming the folder for the downloaded and converted model files."""
 

@@ -13,6 +13,8 @@ import numpy as np
 
 from studio.resample import Rect, shrink
 
+__all__ = ["MaskCarrier"]
+
 
 class MaskCarrier:
     """Moves a model-sized mask to the next frame of the same crop.

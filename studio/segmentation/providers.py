@@ -11,6 +11,8 @@ import functools
 
 from studio.segmentation.errors import ModelError
 
+__all__ = ["CPU", "CUDA", "available_providers", "cuda_usable", "preferred_providers"]
+
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
 

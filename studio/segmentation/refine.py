@@ -17,6 +17,8 @@ import numpy as np
 
 from studio.resample import shrink
 
+__all__ = ["EPSILON", "RADIUS", "refine_mask"]
+
 RADIUS = 0.02
 """Window radius as a fraction of the picture's longer side (0.005-0.04 were tried: larger helped faces more
 and hair-only photos less; 0.02 helped every case)."""

@@ -26,6 +26,8 @@ from studio.segmentation.motion import MaskCarrier
 from studio.segmentation.refine import refine_mask
 from studio.segmentation.temporal import DEFAULT_RATIO, SceneChange, certainty_blend
 
+__all__ = ["HairModel", "HairSegmenter", "SegmenterOptions"]
+
 logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)

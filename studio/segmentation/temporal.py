@@ -14,6 +14,8 @@ import numpy as np
 
 from studio.resample import shrink
 
+__all__ = ["DEFAULT_RATIO", "SceneChange", "certainty", "certainty_blend"]
+
 DEFAULT_RATIO = 0.9
 """MediaPipe's `combine_with_previous_ratio` for its live hair graph."""
 

@@ -20,6 +20,8 @@ import tflite
 
 from studio.segmentation.errors import ModelError
 
+__all__ = ["Operator", "SUPPORTED_OPS", "Tensor", "TfliteGraph", "read_tflite"]
+
 SUPPORTED_OPS = (
     "CONV_2D",
     "DEPTHWISE_CONV_2D",
