@@ -16,8 +16,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from studio.atomic import atomic_path
 from studio.runtime import hair_intensity
+from studio.runtime.png import write_png
 
 __all__ = ["DARK_BASE", "LIGHT_BASE", "MIDDLE_BASE", "SUPERSAMPLE", "Reference", "render_swatch", "write_references"]
 
@@ -160,10 +160,8 @@ def write_references(folder: Path, size: tuple[int, int] = (512, 512)) -> dict[s
         image, mask = render_swatch(base, size, seed)
         mask8 = np.round(mask * 255.0).astype(np.uint8)
         paths = folder / f"{name}.png", folder / f"{name}_mask.png"
-        for path, pixels in zip(paths, (cv2.cvtColor(image, cv2.COLOR_RGB2BGR), mask8), strict=True):
-            with atomic_path(path) as temp:
-                if not cv2.imwrite(str(temp), pixels):
-                    raise OSError(f"could not write {path}")
+        for path, pixels in zip(paths, (image, mask8), strict=True):
+            write_png(path, pixels)  # OpenCV's encoder: the shipped swatches are compared byte for byte
         # Measure what was written (8-bit mask included), exactly as anyone re-reading the files will.
         intensity = hair_intensity(image, mask8.astype(np.float32) / 255.0)
         references[name] = Reference(paths[0], paths[1], intensity)

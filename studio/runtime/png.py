@@ -36,12 +36,13 @@ def read_png(path: str | Path, size_problem: Callable[[int, int], str | None]) -
 
 
 def write_png(path: str | Path, pixels: np.ndarray) -> None:
-    """Write uint8 or uint16 RGB pixels atomically as PNG (OpenCV writes 16-bit RGB, which imageio's Pillow writer
-    cannot; it expects BGR order); LutError names the file when it cannot be written."""
+    """Write uint8 or uint16 RGB (HxWx3) or grey (HxW) pixels atomically as PNG (OpenCV writes 16-bit RGB, which
+    imageio's Pillow writer cannot; it expects BGR order); LutError names the file when it cannot be written."""
     path = Path(path)
+    pixels = np.ascontiguousarray(pixels)
     try:
         with atomic_path(path) as temp:
-            if not cv2.imwrite(str(temp), cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2BGR)):
+            if not cv2.imwrite(str(temp), pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)):
                 raise LutError("could not write PNG", path)
     except OSError as error:
         raise LutError(f"could not write: {error.strerror or error}", path) from None
