@@ -195,30 +195,30 @@ def _skin_distance(lab: np.ndarray, samples: np.ndarray) -> np.ndarray:
 
 class FacePrior:
     """Keeps hair off the face in a segmenter's masks: finds the face with a FaceLandmarker, turns it into
-    `face_weights`, and multiplies masks by 1 - weight. For video the face is tracked: `update` on a frame
-    places the mesh where the last face was (BlazeFace only when it is lost), and `apply` reuses the weights
-    until the next update."""
+    `face_weights`, and multiplies masks by 1 - weight. A still (`take_out`) leaves no trace. For video the
+    face is tracked: `update` on a frame places the mesh where the last face was (BlazeFace only when it is
+    lost), and `apply` reuses the weights until the next update."""
 
     def __init__(self, landmarker: FaceLandmarker) -> None:
         self.landmarker = landmarker
         self.face: Face | None = None
         self._weights: tuple[Rect, np.ndarray] | None = None
 
-    def update(
-        self, frame: np.ndarray, region: Rect | None, mask: np.ndarray | None = None, track: bool = True
-    ) -> None:
-        """Find the face in `region` (None: whole frame) of uint8 RGB `frame` (from the last face when `track`);
-        `mask` is the hair model's mask of the frame (see `face_weights`)."""
-        self.face = self.landmarker(frame, region, self.face if track else None)
+    def take_out(self, image: np.ndarray, region: Rect | None, mask: np.ndarray) -> np.ndarray:
+        """`mask` (float32 HxW, the hair model's mask of uint8 RGB `image`, changed in place) with the face found
+        in `region` (None: the whole image) taken out; the tracked face is left as it was."""
+        face = self.landmarker(image, region)
+        return mask if face is None else _multiply(mask, face_weights(image, face.landmarks, mask))
+
+    def update(self, frame: np.ndarray, region: Rect | None, mask: np.ndarray | None = None) -> None:
+        """Find the face in `region` (None: whole frame) of the video frame `frame` (uint8 RGB), starting from
+        the last face; `mask` is the hair model's mask of the frame (see `face_weights`)."""
+        self.face = self.landmarker(frame, region, self.face)
         self._weights = None if self.face is None else face_weights(frame, self.face.landmarks, mask)
 
     def apply(self, mask: np.ndarray) -> np.ndarray:
         """`mask` (float32 HxW of the frame last updated on) with the face taken out, changed in place."""
-        if self._weights is not None:
-            (left, top, right, bottom), weights = self._weights
-            region = mask[top:bottom, left:right]
-            region *= 1.0 - weights[: region.shape[0], : region.shape[1]]
-        return mask
+        return mask if self._weights is None else _multiply(mask, self._weights)
 
     def reset(self) -> None:
         """Forget the face (a cut, a new clip)."""
@@ -226,3 +226,11 @@ class FacePrior:
 
     def close(self) -> None:
         self.landmarker.close()
+
+
+def _multiply(mask: np.ndarray, weighted: tuple[Rect, np.ndarray]) -> np.ndarray:
+    """`mask` times 1 - the weights over their rectangle, in place."""
+    (left, top, right, bottom), weights = weighted
+    region = mask[top:bottom, left:right]
+    region *= 1.0 - weights[: region.shape[0], : region.shape[1]]
+    return mask

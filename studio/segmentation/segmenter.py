@@ -152,9 +152,8 @@ class HairSegmenter:
             box, mask = None, whole
         else:
             mask = paste(self.model(crop(image, box, size), None), box, image.shape)
-        if self.face_prior is not None:
-            self.face_prior.update(image, box_rect(box, image.shape), mask, track=False)
-            self.face_prior.apply(mask)
+        if self.face_prior is not None:  # a still: the face tracked in video stays as it was
+            self.face_prior.take_out(image, box_rect(box, image.shape), mask)
         return self._refined(image, mask, box)
 
     def track(self, frame: np.ndarray) -> np.ndarray:

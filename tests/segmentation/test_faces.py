@@ -142,7 +142,10 @@ def test_face_prior_updates_applies_and_forgets(landmarker: FaceLandmarker, port
     mask = np.ones(portrait.shape[:2], np.float32)
     prior.apply(mask)
     assert mask.min() == 1.0  # no face yet: unchanged
-    prior.update(portrait, None, track=False)
+    still = prior.take_out(portrait, None, np.ones_like(mask))
+    assert prior.face is None  # a still leaves no trace
+    assert still.min() < 0.1
+    prior.update(portrait, None)
     assert prior.face is not None
     nose = prior.face.landmarks[NOSE_TIP]
     prior.apply(mask)

@@ -364,7 +364,7 @@ def test_the_face_prior_keeps_grey_hair_off_faces(model: OnnxHairModel, face_lan
             mask = segmenter.segment(image)
             spills[label].append(float(((mask[top:bottom, left:right] >= 0.5) & ~truth[top:bottom, left:right]).mean()))
             scores[label].append(iou(mask, truth))
-    assert guarded.face_prior is not None and guarded.face_prior.face is not None
+    assert guarded.face_prior is not None and guarded.face_prior.face is None  # stills leave no tracked face
     assert np.mean(spills["guarded"]) < 0.75 * np.mean(spills["plain"]), spills
     assert np.mean(scores["guarded"]) > np.mean(scores["plain"]) - 0.01, scores
 
@@ -397,3 +397,22 @@ def test_create_uses_the_face_models_beside_the_hair_model_or_warns(
     assert "face model is missing" in caplog.text and "face_detection_short_range.onnx" in caplog.text
     with HairSegmenter.create(onnx_model_path, face_prior=False) as segmenter:
         assert segmenter.face_prior is None
+
+
+@pytest.mark.shared
+def test_a_still_segmented_between_video_frames_leaves_the_tracked_face(
+    model: OnnxHairModel, face_landmarker: FaceLandmarker, lfw: list
+) -> None:
+    """The studio shares one segmenter between its preview (track) and reference photos (segment): a photo of
+    someone else must not move the face the video's masks are kept off."""
+    segmenter = HairSegmenter(model, SegmenterOptions(face_every=100), FacePrior(face_landmarker))
+    video, other = lfw[0][0], lfw[2][0]
+    expected = segmenter.track(video)
+    assert segmenter.face_prior is not None
+    tracked = segmenter.face_prior.face
+    assert tracked is not None
+    segmenter.segment(np.ascontiguousarray(other[:, ::-1]))  # a different face, elsewhere
+    assert segmenter.face_prior.face is tracked
+    again = segmenter.track(video)
+    face = tracked.landmarks[1]
+    assert abs(float(again[int(face[1]), int(face[0])]) - float(expected[int(face[1]), int(face[0])])) < 0.05
