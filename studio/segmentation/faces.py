@@ -109,7 +109,7 @@ def roi_transform(centre: tuple[float, float], side: float, angle: float, size: 
     return np.array([[cos, -sin, cx - cos * half + sin * half], [sin, cos, cy - sin * half - cos * half]])
 
 
-RIGHT_EYE_CORNER, LEFT_EYE_CORNER = 33, 263
+RIGHT_EYE_CORNER, LEFT_EYE_CORNER, NOSE_TIP = 33, 263, 1
 
 
 def _roi_from_landmarks(landmarks: np.ndarray) -> np.ndarray:
@@ -171,13 +171,15 @@ class FaceLandmarker:
         with its landmarks in frame pixels; None when no face is found or the mesh doubts it.
 
         With `previous` (the face of a recent video frame) the mesh is placed where that face was, as MediaPipe's
-        graph tracks faces, and BlazeFace runs only when the mesh loses it."""
+        graph tracks faces, and BlazeFace runs only when the mesh loses it or the face has left `region`."""
+        height, width = frame.shape[:2]
+        left, top, right, bottom = region or (0, 0, width, height)
         if previous is not None:
             tracked = self._landmarks(frame, _roi_from_landmarks(previous.landmarks))
             if tracked is not None:
-                return tracked
-        height, width = frame.shape[:2]
-        left, top, right, bottom = region or (0, 0, width, height)
+                nose_x, nose_y = tracked.landmarks[NOSE_TIP]
+                if left <= nose_x < right and top <= nose_y < bottom:
+                    return tracked
         detection = self._detect(frame[top:bottom, left:right])
         if detection is None:
             return None

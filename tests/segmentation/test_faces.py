@@ -12,7 +12,14 @@ import pytest
 
 from studio.images import read_rgb
 from studio.segmentation.face_region import BROWS, CHEEKS, FacePrior, face_weights
-from studio.segmentation.faces import FaceLandmarker, best_face, blazeface_anchors, decode_detections, roi_transform
+from studio.segmentation.faces import (
+    Face,
+    FaceLandmarker,
+    best_face,
+    blazeface_anchors,
+    decode_detections,
+    roi_transform,
+)
 from studio.segmentation.framing import FaceFinder
 from tests.conftest import require_shared
 
@@ -191,3 +198,15 @@ def test_a_fringe_of_the_hairs_colour_stays_hair_even_near_skin(
     assert float(alone[patch].mean()) > float(guided[patch].mean()) + 0.3
     cheeks = [guided[int(y) - top, int(x) - left] for x, y in points[list(CHEEKS)]]
     assert np.mean(cheeks) > 0.7, cheeks  # the face itself stays face
+
+
+@pytest.mark.shared
+def test_a_tracked_face_outside_the_region_is_looked_for_again(landmarker: FaceLandmarker,
+                                                              portrait: np.ndarray) -> None:
+    face = landmarker(portrait)
+    assert face is not None
+    height, width = portrait.shape[:2]
+    moved = Face(face.landmarks + np.float32([width, 0]), face.presence)  # a face from another, wider picture
+    wide = np.concatenate([portrait, portrait], axis=1)
+    found = landmarker(wide, (0, 0, width, height), previous=moved)
+    assert found is not None and found.landmarks[NOSE_TIP][0] < width  # the one in the region, not the old one
