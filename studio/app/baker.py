@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from studio.app.recipe import Recipe, preset_from_recipe, recipe_luts
 from studio.app.response import ResponseRamp, middle_tone_hair, response_ramp
-from studio.app.state import Recipe, preset_from_recipe, recipe_luts
 from studio.errors import StudioError
 from studio.runtime import LUT3D, Recolorizer
 

@@ -7,29 +7,27 @@ from pathlib import Path
 
 import dearpygui.dearpygui as dpg
 
+from studio.app.recent import remember_folder, start_folder
+
 FileChosen = Callable[[Path], None]
 
 
-_last_folder: Path | None = None
-"""The folder of the file last chosen in any dialog: the next dialog opens there."""
-
-
 def ask_file(title: str, extensions: Sequence[str], on_chosen: FileChosen, default_name: str = "",
-             folder: Path | None = None) -> None:
+             folder: Path | None = None, kind: str = "preset") -> None:
     """A modal file dialog; `on_chosen(path)` runs when the artist picks a file (nothing on cancel).
 
     The filter starts on all of `extensions` together, then offers each alone and all files; the dialog
-    opens in `folder`, else where the last file was chosen, else the working folder."""
+    opens in `folder`, else where the last file of this `kind` (recent.FOLDER_KINDS) was chosen, in this session
+    or an earlier one, else the working folder."""
 
     def chosen(sender: int, app_data: dict, user_data: object) -> None:
-        global _last_folder
         path = app_data.get("file_path_name", "") if isinstance(app_data, dict) else ""
         dpg.delete_item(sender)
         if path:
-            _last_folder = Path(path).parent
+            remember_folder(kind, Path(path).parent)
             on_chosen(Path(path))
 
-    start = folder or _last_folder or Path.cwd()
+    start = folder or start_folder(kind) or Path.cwd()
     with dpg.file_dialog(label=title, width=760, height=480, modal=True, callback=chosen,
                          cancel_callback=lambda sender, *_: dpg.delete_item(sender),
                          default_filename=default_name or ".", default_path=str(start)):

@@ -10,9 +10,10 @@ from typing import Protocol
 import numpy as np
 
 from studio.app.baker import LookBaker
+from studio.app.references import MaskChoice
 from studio.app.scopes import HairScopes
 from studio.app.segmenters import FixedMask, SegmenterLoader
-from studio.app.state import MaskChoice, Studio
+from studio.app.state import Studio
 from studio.app.tasks import Tasks
 
 
@@ -59,6 +60,9 @@ class PreviewHost(Reporter, Protocol):
 
     def why_not_recolouring(self) -> str:
         """Why the preview shows the plain feed."""
+
+    def source_opened(self, spec: str, mask: Path | None) -> None:
+        """The preview now shows `spec` ('camera:N' or a file; `mask`: a still's own mask file)."""
 
 
 class PreviewControls(Protocol):
@@ -140,6 +144,8 @@ class MenuHost(Protocol):
     def export_cube(self, role: str) -> None: ...
     def export_cubes(self) -> None: ...
     def export_pack(self) -> None: ...
+    def open_workspace_dialog(self) -> None: ...
+    def save_workspace_dialog(self) -> None: ...
     def quit(self) -> None: ...
     def undo(self) -> None: ...
     def redo(self) -> None: ...

@@ -22,7 +22,7 @@ def _key_name(key: int) -> str:
 
 
 class MenuBar:
-    """The menus of a window (build it inside the window) (build it inside the window) and its keyboard shortcuts."""
+    """The menus of a window (build it inside the window) and its keyboard shortcuts."""
 
     def __init__(self, view: MenuHost) -> None:
         self.view = view
@@ -34,6 +34,14 @@ class MenuBar:
                 self.recent_menu = dpg.add_menu(label="Open recent")
                 dpg.add_menu_item(label="Save", shortcut="Ctrl+S", callback=lambda *_: view.save())
                 dpg.add_menu_item(label="Save as...", shortcut="Ctrl+Shift+S", callback=lambda *_: view.save_as())
+                dpg.add_separator()
+                workspace = dpg.add_menu_item(label="Open workspace...", shortcut="Ctrl+Shift+O",
+                                              callback=lambda *_: view.open_workspace_dialog())
+                with dpg.tooltip(workspace):
+                    dpg.add_text("A workspace (NAME.workspace.yaml, written beside a preset when it is saved) brings\n"
+                                 "back the preset, its reference photos and masks, the source and the view.")
+                dpg.add_menu_item(label="Save workspace...", shortcut="Ctrl+Shift+W",
+                                  callback=lambda *_: view.save_workspace_dialog())
                 dpg.add_separator()
                 dpg.add_menu_item(label="Export LUTs as .cube...", shortcut="Ctrl+E",
                                   callback=lambda *_: view.export_cubes())
@@ -95,6 +103,8 @@ class MenuBar:
             (dpg.mvKey_O, False): ("Open a preset", view.open_dialog),
             (dpg.mvKey_S, False): ("Save", view.save),
             (dpg.mvKey_S, True): ("Save as", view.save_as),
+            (dpg.mvKey_O, True): ("Open a workspace", view.open_workspace_dialog),
+            (dpg.mvKey_W, True): ("Save the workspace", view.save_workspace_dialog),
             (dpg.mvKey_E, False): ("Export the LUTs as .cube", view.export_cubes),
             (dpg.mvKey_Q, False): ("Quit", view.quit),
             (dpg.mvKey_Z, False): ("Undo", view.undo),

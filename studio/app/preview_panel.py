@@ -14,9 +14,9 @@ from studio.app.dialogs import ask_file
 from studio.app.hosts import PreviewHost
 from studio.app.preview import fit_box, zoom_region
 from studio.app.preview_worker import PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
+from studio.app.references import find_mask_file
 from studio.app.scopes import HairScopes
 from studio.app.segmenters import FixedMask, FrameSegmenter
-from studio.app.state import find_mask_file
 from studio.app.textures import RawTexture
 from studio.images import read_mask
 from studio.runtime import Recolorizer
@@ -89,7 +89,8 @@ class PreviewPanel:
     def open(self, spec: str, mask: Path | None = None) -> None:
         """Open a source in the background ('camera:N', a video or a still image) and preview it."""
         self.view.status(f"Opening {spec} ...")
-        self.view.tasks.submit(lambda: _open_with_mask(spec, mask), self._start, self.view.report_error)
+        self.view.tasks.submit(lambda: _open_with_mask(spec, mask), lambda opened: self._start(opened, spec, mask),
+                               self.view.report_error)
 
     def find_cameras(self) -> None:
         """Probe for cameras in the background and list them in the combo."""
@@ -110,9 +111,9 @@ class PreviewPanel:
 
     def _ask_file(self, kind: str) -> None:
         extensions = sorted(IMAGE_SUFFIXES) if kind == "image" else VIDEO_SUFFIXES
-        ask_file(f"Preview a {kind}", extensions, lambda path: self.open(str(path)))
+        ask_file(f"Preview a {kind}", extensions, lambda path: self.open(str(path)), kind="source")
 
-    def _start(self, opened: object) -> None:
+    def _start(self, opened: object, spec: str, mask: Path | None) -> None:
         source, fixed = opened
         self.stop()
         self._fixed = fixed
@@ -125,6 +126,7 @@ class PreviewPanel:
         self.description = source.description + (" + mask file" if fixed else "")
         dpg.set_value(self.source_text, self.description)
         self.set_paused(dpg.get_value(self.pause_box))
+        self.view.source_opened(spec, mask)
         self.view.status(f"Previewing {self.description}.")
 
     @property
@@ -144,6 +146,11 @@ class PreviewPanel:
         self.worker = self.capture = None
 
     # ----- size, zoom and pan -----
+
+    @property
+    def zoom(self) -> float:
+        """The preview's zoom (1: the whole frame)."""
+        return self._settings.zoom
 
     def fit(self, width: int, height: int) -> None:
         """Show the preview as large as fits `width` x `height` pixels, the texture's aspect kept."""

@@ -9,7 +9,8 @@ import numpy as np
 from studio.app.dialogs import ask_file
 from studio.app.hosts import ReferenceHost
 from studio.app.preview import fit_box, strip_picture, thumbnail
-from studio.app.state import MaskChoice, Reference, Slot
+from studio.app.references import MaskChoice, Reference
+from studio.app.state import Slot
 from studio.app.textures import RawTexture
 from studio.runtime import LUT3D
 from studio.runtime.look_settings import parse_hex, to_hex
@@ -126,14 +127,14 @@ class ReferencePanel:
 
     def _ask_photo(self, *_: object) -> None:
         ask_file(f"Load the {self.role} reference photo", sorted(IMAGE_SUFFIXES),
-                 lambda path: self.view.load_reference(self.role, path))
+                 lambda path: self.view.load_reference(self.role, path), kind="photo")
 
     def _mask_chosen(self, sender: int, label: str, *_: object) -> None:
         kind = next(kind for kind, text in MASK_LABELS.items() if text == label)
         self._drawing = kind == "rectangle"
         if kind == "file":
             ask_file(f"Mask for the {self.role} reference (255 = hair)", [".png", ".jpg", ".bmp"],
-                     lambda path: self.view.remask(self.role, MaskChoice("file", path=path)))
+                     lambda path: self.view.remask(self.role, MaskChoice("file", path=path)), kind="mask")
         elif kind == "rectangle":
             self.view.status(f"Drag a box over the hair in the {self.role} thumbnail.")
         else:

@@ -1,5 +1,7 @@
-"""The whole studio as plain Python: the two references, their looks, the preset file, the preview mode
-and undo/redo. The window (view.py) only shows this state and calls its methods; tests drive it headless.
+"""The whole studio as plain Python: the two references, their looks, the preset file, the preview mode, the
+workspace saved beside the preset (what it keeps: workspace.py) and undo/redo. The window (view.py) only shows this
+state and calls its methods; tests drive it headless. Reference photos and masks are made in references.py, LUTs
+baked through recipe.py.
 
 Every edit replaces the immutable `Document`; the undo stack holds earlier documents. Consecutive edits of
 one control (a slider being dragged) merge into one undo step until `end_edit` is called.
@@ -8,80 +10,34 @@ one control (a slider being dragged) merge into one undo step until `end_edit` i
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from studio.bake import bake_anchors
+from studio.app.recipe import Recipe, preset_from_recipe, recipe_luts
+from studio.app.references import PREVIEW_MODES, ROLES, Reference, StudioStateError
+from studio.app.workspace import (
+    ReferenceEntry,
+    Restore,
+    SourceChoice,
+    ViewState,
+    Workspace,
+    WorkspaceError,
+    is_workspace_file,
+    read_workspace,
+    restore_plan,
+    workspace_file_name,
+    workspace_path,
+    write_workspace,
+)
 from studio.errors import PresetError, StudioError
-from studio.images import read_mask, read_rgb
 from studio.lut_files import write_lut
 from studio.pack import build_pack
-from studio.preset_writer import save_preset, slugify
-from studio.runtime import LUT3D, MASK_THRESHOLD, Anchor, Look, Preset, hair_intensity, load_preset
+from studio.preset_writer import save_preset
+from studio.runtime import Look, Preset, load_preset
 from studio.sheet import default_test_image
-
-ROLES = ("dark", "middle", "light")
-"""The references, in anchor order. Dark and light are required; the middle one is optional."""
-
-PREVIEW_MODES = ("auto", "dark", "middle", "light")
-"""Preview modes: interpolate by the frame's hair intensity, or force one reference's LUT."""
-
-MASK_KINDS = ("segmenter", "whole", "rectangle", "file")
-"""Where a reference's hair mask comes from."""
 
 UNDO_LIMIT = 200
 """Undo steps kept."""
-
-Segment = Callable[[np.ndarray], np.ndarray]
-"""A segmenter: uint8 RGB HxWx3 -> float32 HxW hair mask in [0, 1]."""
-
-
-class StudioStateError(StudioError):
-    """An action the studio cannot do in its current state (shown to the artist, never a crash)."""
-
-
-@dataclass(frozen=True)
-class MaskChoice:
-    """How a reference's mask is made: `kind` in MASK_KINDS; `box` (x0, y0, x1, y1 in image pixels) for
-    'rectangle'; `path` of a mask image (255 = hair) for 'file'."""
-
-    kind: str = "whole"
-    box: tuple[int, int, int, int] | None = None
-    path: Path | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in MASK_KINDS:
-            raise ValueError(f"unknown mask kind {self.kind!r} (use one of {', '.join(MASK_KINDS)})")
-        if self.kind == "rectangle" and self.box is None:
-            raise ValueError("a rectangle mask needs a box")
-        if self.kind == "file" and self.path is None:
-            raise ValueError("a mask file choice needs a path")
-
-    def describe(self) -> str:
-        """A short label for the reference panel."""
-        if self.kind == "file":
-            return f"mask file {self.path.name}"
-        if self.kind == "rectangle":
-            return "rectangle {}x{} at ({}, {})".format(self.box[2] - self.box[0], self.box[3] - self.box[1],
-                                                         *self.box[:2])
-        return {"segmenter": "segmenter", "whole": "whole image"}[self.kind]
-
-
-@dataclass(frozen=True, eq=False)
-class Reference:
-    """A loaded reference photo with its hair mask; `intensity` (6 decimals, as presets store it) and
-    `hair_fraction` (share of pixels with mask >= 0.5) are measured from them."""
-
-    path: Path
-    image: np.ndarray
-    mask: np.ndarray
-    mask_choice: MaskChoice
-    intensity: float
-    hair_fraction: float
 
 
 @dataclass(frozen=True)
@@ -118,106 +74,6 @@ class Document:
                 *((slot.look, slot.intensity) for slot in (self.dark, self.light)), middle)
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """What the baker needs: per role (intensity, look) or None when the role has no intensity yet."""
-
-    lut_size: int
-    dark: tuple[float, Look] | None
-    light: tuple[float, Look] | None
-    middle: tuple[float, Look] | None = None
-
-    def part(self, role: str) -> tuple[float, Look] | None:
-        """The (intensity, look) of `role`, None when it has no intensity."""
-        return getattr(self, role)
-
-    def anchors(self) -> list[tuple[str, tuple[float, Look]]]:
-        """(role, (intensity, look)) of every role with an intensity, in anchor order."""
-        return [(role, self.part(role)) for role in ROLES if self.part(role) is not None]
-
-    @property
-    def ordered(self) -> bool:
-        """Dark and light are known and the intensities rise strictly from dark (through middle) to light."""
-        if self.dark is None or self.light is None:
-            return False
-        intensities = [part[0] for _, part in self.anchors()]
-        return all(low < high for low, high in zip(intensities, intensities[1:], strict=False))
-
-
-@functools.lru_cache(maxsize=64)
-def baked_luts(references: tuple[tuple[float, Look], ...], size: int) -> tuple[LUT3D, ...]:
-    """`studio.bake.bake_anchors`, cached: undo, redo and re-saves do not bake the same looks twice."""
-    return tuple(bake_anchors(references, size))
-
-
-def recipe_luts(recipe: Recipe) -> dict[str, LUT3D | None]:
-    """Each role's LUT: baked together when both references are known and in order (as the preset will be),
-    each on its own otherwise, None for a role without an intensity yet."""
-    if recipe.ordered:
-        anchors = recipe.anchors()
-        luts = baked_luts(tuple(part for _, part in anchors), recipe.lut_size)
-        together = dict(zip((role for role, _ in anchors), luts, strict=True))
-        return {role: together.get(role) for role in ROLES}
-    return {role: baked_luts((recipe.part(role),), recipe.lut_size)[0] if recipe.part(role) is not None else None
-            for role in ROLES}
-
-
-def find_mask_file(image_path: Path) -> Path | None:
-    """A mask shipped beside an image: `masks/<stem>.png` or `<stem>_mask.png` in its folder."""
-    for candidate in (image_path.parent / "masks" / f"{image_path.stem}.png",
-                      image_path.parent / f"{image_path.stem}_mask.png"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def default_mask_choice(image_path: Path, segmenter_ready: bool) -> MaskChoice:
-    """A mask file beside the image if there is one, else the segmenter if it is ready, else the whole image."""
-    found = find_mask_file(image_path)
-    if found is not None:
-        return MaskChoice("file", path=found)
-    return MaskChoice("segmenter" if segmenter_ready else "whole")
-
-
-def make_mask(image: np.ndarray, choice: MaskChoice, segment: Segment | None = None) -> np.ndarray:
-    """The float32 HxW hair mask of `image` made as `choice` says."""
-    height, width = image.shape[:2]
-    if choice.kind == "whole":
-        return np.ones((height, width), dtype=np.float32)
-    if choice.kind == "rectangle":
-        x0, y0, x1, y1 = choice.box
-        x0, x1 = sorted((int(np.clip(x0, 0, width)), int(np.clip(x1, 0, width))))
-        y0, y1 = sorted((int(np.clip(y0, 0, height)), int(np.clip(y1, 0, height))))
-        if x1 - x0 < 2 or y1 - y0 < 2:
-            raise StudioStateError("the rectangle is empty: drag a box over the hair")
-        mask = np.zeros((height, width), dtype=np.float32)
-        mask[y0:y1, x0:x1] = 1.0
-        return mask
-    if choice.kind == "file":
-        return read_mask(choice.path, (height, width))
-    if segment is None:
-        raise StudioStateError("the hair segmenter is not available (see the status bar); use a mask file, "
-                               "the whole image or a rectangle")
-    return np.asarray(segment(image), dtype=np.float32)
-
-
-def read_reference(path: str | Path, choice: MaskChoice, segment: Segment | None = None) -> Reference:
-    """Load a reference photo and measure its hair (safe to call from a worker thread)."""
-    path = Path(path)
-    return measure_reference(path, read_rgb(path), choice, segment)
-
-
-def measure_reference(path: Path, image: np.ndarray, choice: MaskChoice, segment: Segment | None = None) -> Reference:
-    """A reference from an image already in memory (e.g. after the artist draws a new rectangle)."""
-    mask = make_mask(image, choice, segment)
-    try:
-        intensity = hair_intensity(image, mask)
-    except ValueError:
-        raise StudioStateError("no hair in the mask (no pixel reaches 0.5); pick another mask", path) from None
-    fraction = float(np.mean(mask >= MASK_THRESHOLD))
-    return Reference(path, image, mask, choice, round(intensity, 6), fraction)
-
-
 class Studio:
     """The studio's state and every action on it. Errors are StudioError subclasses with a readable text."""
 
@@ -229,6 +85,11 @@ class Studio:
         self._undo: list[Document] = []
         self._redo: list[Document] = []
         self._merge_key: str | None = None
+        self.source: SourceChoice | None = None  # the preview's source, as the window last opened it
+        self.view = ViewState()  # zoom and scopes as the window last told them (`note_view`)
+        self.save_note = ""  # why the last save wrote no workspace beside the preset ('' when it did)
+        self.generation = 0  # one more at every new or opened file: references restored late for another go
+        self._kept: dict[str, ReferenceEntry] = {}  # the opened workspace's references, kept until replaced
 
     # ----- edits (each undoable) -----
 
@@ -324,10 +185,40 @@ class Studio:
         """Start an empty, unsaved preset (undo history cleared)."""
         self._reset(Document(), None)
 
-    def open(self, path: str | Path) -> None:
+    def open(self, path: str | Path) -> Restore:
+        """Open a preset (and the workspace beside it) or a workspace file (and the preset it names). Returns
+        what the window restores next: the references, the source and the view."""
+        path = Path(path)
+        if is_workspace_file(path):
+            return self.open_workspace(path)
+        self._open_preset(path)
+        beside = workspace_path(path)
+        if not beside.is_file():
+            return Restore(path, self.generation)
+        try:
+            workspace, problems = read_workspace(beside)
+        except WorkspaceError as error:
+            return Restore(path, self.generation, beside, problems=(str(error),))
+        return self._restoring(path, dataclasses.replace(workspace, preset=path), problems, beside)
+
+    def open_workspace(self, path: str | Path) -> Restore:
+        """Open a workspace file: the preset it names (a new preset when it names none, or that one cannot be
+        opened, a problem), and say what to restore as `open` does. WorkspaceError: the file is no workspace."""
+        path = Path(path)
+        workspace, problems = read_workspace(path)
+        try:
+            if workspace.preset is None:
+                self._reset(Document(), None)
+            else:
+                self._open_preset(workspace.preset)
+        except StudioError as error:
+            problems.append(f"the preset was not opened ({error}): a new one is started")
+            self._reset(Document(), None)
+        return self._restoring(path, workspace, problems, path)
+
+    def _open_preset(self, path: Path) -> None:
         """Open a preset of two anchors (dark, light) or three (dark, middle, light): its looks and intensities
         (reference photos are not part of a preset)."""
-        path = Path(path)
         preset = load_preset(path)
         if len(preset.anchors) not in (2, 3):
             raise PresetError(f"the studio edits presets with two or three anchors (dark, middle, light); this "
@@ -338,15 +229,23 @@ class Studio:
         self._reset(document, path)
 
     def save(self, path: str | Path | None = None) -> Path:
-        """Save to `path` (or the current file): YAML plus PNG LUTs, atomically. Returns the path written."""
+        """Save to `path` (or the current file): YAML plus PNG LUTs, atomically, and the workspace beside it
+        (`save_note` says why not, when it could not be written). Returns the path written."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise StudioStateError("this preset has no file yet: use Save as")
         if target.suffix.lower() not in (".yaml", ".yml"):
             target = target.with_suffix(".yaml")
+        if is_workspace_file(target):
+            raise StudioStateError("a preset cannot take a workspace's name (NAME.workspace.yaml)", target)
         save_preset(self.preset(), target)
         self.path = target
         self._saved = self.document.content()
+        try:
+            self.save_note = ""
+            write_workspace(self.workspace(), workspace_path(target))
+        except StudioError as error:
+            self.save_note = f"the workspace was not saved: {error}"
         return target
 
     def export_cube(self, role: str, path: str | Path) -> None:
@@ -387,10 +286,61 @@ class Studio:
     def _reset(self, document: Document, path: Path | None) -> None:
         self.document = document
         self.path = path
+        self.generation += 1
+        self._kept = {}
         self._saved = document.content()
         self._undo.clear()
         self._redo.clear()
         self._merge_key = None
+
+    # ----- the workspace (workspace.py): what a preset does not hold -----
+
+    def workspace(self) -> Workspace:
+        """The workspace of now: the saved preset, each reference's photo and mask (an opened workspace's entry
+        while its photo is not back and the role keeps its intensity), the source and the view."""
+        entries = {}
+        for role in ROLES:
+            slot = self.document.slot(role)
+            if slot.reference is not None:
+                entries[role] = ReferenceEntry(slot.reference.path, slot.reference.mask_choice)
+            elif slot.intensity is not None and role in self._kept:
+                entries[role] = self._kept[role]
+        view = dataclasses.replace(self.view, preview_as=self.preview_mode)
+        return Workspace(self.path, self.source, tuple(entries.items()), view)
+
+    def save_workspace(self, path: str | Path) -> Path:
+        """Write the workspace to `path` (named NAME.workspace.yaml); the preset's unsaved edits are not in it."""
+        return write_workspace(self.workspace(), workspace_file_name(path))
+
+    def note_source(self, spec: str, mask: str | Path | None = None) -> None:
+        """The window opened this source ('camera:N' or a file; `mask`: a still's own mask file)."""
+        self.source = SourceChoice.from_spec(spec, mask)
+
+    def note_view(self, zoom: float, scopes: bool) -> None:
+        """The window's zoom and whether the scopes are shown (kept in the next workspace)."""
+        self.view = dataclasses.replace(self.view, zoom=float(zoom), scopes=bool(scopes))
+
+    def restore_reference(self, role: str, reference: Reference, generation: int) -> str:
+        """Give `role` the photo a workspace named, loaded in the background for the opening `generation` (a late
+        one, after another file was opened, is dropped). Not an edit: no undo step, and the intensity an opened
+        preset stores stays (a note says so when the photo measures otherwise). Returns the note ('' if none)."""
+        if generation != self.generation:
+            return ""
+        slot = self.document.slot(role)
+        intensity = reference.intensity if slot.intensity is None else slot.intensity
+        self.document = dataclasses.replace(self.document, **{role: Slot(slot.look, intensity, reference)})
+        if abs(intensity - reference.intensity) < 5e-7:
+            return ""
+        return (f"the {role} photo {reference.path.name} now measures {reference.intensity:.3f}; the preset keeps "
+                f"{intensity:.3f} (load the photo again to use it)")
+
+    def _restoring(self, opened: Path, workspace: Workspace, problems: list[str], file: Path) -> Restore:
+        """Take what the window keeps from `workspace` (read from `file`) and say what it restores."""
+        self._kept = dict(workspace.references)
+        self.source = workspace.source or self.source
+        self.view = workspace.view
+        self.preview_mode = workspace.view.preview_as
+        return restore_plan(opened, self.generation, workspace, problems, file)
 
     # ----- what the view shows -----
 
@@ -452,10 +402,3 @@ class Studio:
         if self.preview_mode == "auto" or self.preview_mode not in roles:
             return None
         return float(roles.index(self.preview_mode))
-
-
-def preset_from_recipe(recipe: Recipe, name: str, description: str = "") -> Preset:
-    """A preset from an ordered recipe, with LUTs from the bake cache (safe to call from a worker thread)."""
-    luts = recipe_luts(recipe)
-    anchors = [Anchor(part[0], part[1], luts[role]) for role, part in recipe.anchors()]
-    return Preset(name=name, id=slugify(name), anchors=anchors, description=description)

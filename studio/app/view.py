@@ -15,23 +15,16 @@ import dearpygui.dearpygui as dpg
 
 from studio.app.baker import Baked, LookBaker
 from studio.app.colour_tools import ColourTools
-from studio.app.dialogs import ask_choice, ask_file
+from studio.app.file_actions import FileActions
 from studio.app.menus import MenuBar
 from studio.app.preview_panel import PreviewPanel
-from studio.app.recent import load_recent, remember
+from studio.app.recent import load_recent
 from studio.app.reference_panel import ReferencePanel
+from studio.app.references import MaskChoice, default_mask_choice, measure_reference, read_reference
 from studio.app.response_panel import ResponsePanel
 from studio.app.scopes_panel import SCOPES_HEIGHT
 from studio.app.segmenters import FixedMask, FrameSegmenter, SegmenterLoader, load_hair_segmenter
-from studio.app.state import (
-    ROLES,
-    MaskChoice,
-    Studio,
-    StudioStateError,
-    default_mask_choice,
-    measure_reference,
-    read_reference,
-)
+from studio.app.state import ROLES, Studio, StudioStateError
 from studio.app.tasks import Tasks
 from studio.errors import StudioError
 
@@ -68,8 +61,9 @@ class LaunchOptions:
     scopes: bool = False
 
 
-class StudioView:
-    """The Dear PyGui front of a `Studio`. Create, `start(options)`, then `run()` (or `step()` in tests)."""
+class StudioView(FileActions):
+    """The Dear PyGui front of a `Studio`. Create, `start(options)`, then `run()` (or `step()` in tests). The File
+    menu's actions (open, save, restoring a workspace, exports) are in file_actions.py."""
 
     def __init__(self, studio: Studio | None = None,
                  segmenter_factory: Callable[[], FrameSegmenter] = load_hair_segmenter) -> None:
@@ -181,6 +175,7 @@ class StudioView:
         """Show an error from an action or a background job."""
         known = isinstance(error, (StudioError, ValueError, OSError))
         self.status(f"Error: {error}" if known else f"Unexpected error ({type(error).__name__}): {error}", True)
+        self.note_restore_problem(error)
 
     def undo(self) -> None:
         """Undo the last edit."""
@@ -235,6 +230,10 @@ class StudioView:
                                    "use a mask file, the whole image or a rectangle")
         return segmenter.segment(image)
 
+    def source_opened(self, spec: str, mask: Path | None) -> None:
+        """The preview shows a new source: the next workspace keeps it."""
+        self.studio.note_source(spec, mask)
+
     def provider_text(self, fixed: FixedMask | None) -> str:
         """Where the preview's masks come from: the execution provider, a mask file, or why there is none."""
         if fixed is not None:
@@ -251,84 +250,6 @@ class StudioView:
         if recipe.dark is None or recipe.light is None:
             return "load both references"
         return "the references are in the wrong order" if not recipe.ordered else "no hair found in this frame"
-
-    # ----- files -----
-
-    def new(self) -> None:
-        """Start a new preset (asks about unsaved changes)."""
-        self.unless_unsaved(lambda: self.act(self.studio.new))
-
-    def open_dialog(self) -> None:
-        """Ask for a preset to open (asks about unsaved changes first)."""
-        self.unless_unsaved(lambda: ask_file("Open preset", [".yaml", ".yml"], self.open_path))
-
-    def open_path(self, path: Path) -> None:
-        """Open the preset at `path`."""
-        if self.act(lambda: self.studio.open(path)):
-            self.menu_bar.show_recent(remember(path))
-            self.status(f"Opened {path}.")
-
-    def save(self, then: Callable[[], None] | None = None) -> None:
-        """Save to the current file (Save as when there is none); `then` runs after a successful save."""
-        if self.studio.path is None:
-            self.save_as(then)
-        else:
-            self._save_to(self.studio.path, then)
-
-    def save_as(self, then: Callable[[], None] | None = None) -> None:
-        """Ask for a file name, then save there."""
-        ask_file("Save preset as", [".yaml"], lambda path: self._save_to(path, then),
-                 default_name=f"{self.studio.document.name.lower().replace(' ', '_')}")
-
-    def _save_to(self, path: Path, then: Callable[[], None] | None) -> None:
-        if self.act(lambda: self.studio.save(path)):
-            self.menu_bar.show_recent(remember(self.studio.path))
-            self.status(f"Saved {self.studio.path}.")
-            if then is not None:
-                then()
-
-    def export_cube(self, role: str) -> None:
-        """Ask for a .cube file name and export `role`'s LUT."""
-        def export(path: Path) -> None:
-            if self.act(lambda: self.studio.export_cube(role, path)):
-                self.status(f"Exported the {role} LUT to {path}.")
-
-        ask_file(f"Export the {role} LUT", [".cube"], export,
-                 default_name=f"{self.studio.document.name.lower().replace(' ', '_')}_{role}")
-
-    def export_cubes(self) -> None:
-        """Ask for a base name and export every baked LUT as NAME.ROLE.cube."""
-        def export(path: Path) -> None:
-            written: list[Path] = []
-            if self.act(lambda: written.extend(self.studio.export_cubes(path))):
-                self.status(f"Exported {', '.join(p.name for p in written)} to {path.parent}.")
-
-        ask_file("Export the LUTs as .cube (NAME.dark.cube, NAME.light.cube, ...)", [".cube"], export,
-                 default_name=self.studio.document.name.lower().replace(" ", "_"))
-
-    def export_pack(self) -> None:
-        """Ask for a .zip name and build a LUT pack of the saved preset in the background."""
-        def build(path: Path) -> None:
-            self.status(f"Building the LUT pack {path.name} ...")
-            self.tasks.submit(lambda: self.studio.export_pack(path),
-                              lambda written: self.status(f"Wrote the LUT pack {written}."), self.report_error)
-
-        if self.studio.path is None or self.studio.dirty:
-            self.status("Save the preset first: a LUT pack is built from the saved file.", error=True)
-            return
-        ask_file("Export LUT pack", [".zip"], build, default_name=f"{self.studio.path.stem}_pack")
-
-    def quit(self) -> None:
-        """Close the window (asks about unsaved changes)."""
-        self.unless_unsaved(dpg.stop_dearpygui)
-
-    def unless_unsaved(self, action: Callable[[], None]) -> None:
-        """Run `action`, first asking whether to save, discard or cancel when there are unsaved changes."""
-        if not self.studio.dirty:
-            action()
-            return
-        ask_choice("Unsaved changes", f"Save the changes to '{self.studio.document.name}' first?",
-                   [("Save", lambda: self.save(then=action)), ("Discard", action), ("Cancel", lambda: None)])
 
     # ----- input -----
 
@@ -365,8 +286,9 @@ class StudioView:
 
     def start(self, options: LaunchOptions) -> None:
         """Apply the command line: open the preset, load the references, open the source (or find cameras)."""
-        if options.preset is not None:
-            self.open_path(options.preset)
+        if options.preset is not None:  # the references and source given here win over its workspace's
+            self.open_path(options.preset, [role for role in ROLES if getattr(options, role) is not None],
+                           options.source is not None)
         for role in ROLES:
             path, mask = getattr(options, role), getattr(options, f"{role}_mask")
             if path is not None:
@@ -382,6 +304,7 @@ class StudioView:
         """One turn of the loop: deliver finished jobs and bakes, show the newest preview, and redraw the window
         (running its callbacks) when it is due (`draw`: redraw now, at most UI_FPS a second)."""
         self.tasks.poll()
+        self.finish_restore()
         baked = self.baker.latest
         changed = baked is not self._baked
         if changed:

@@ -17,7 +17,7 @@ def quick_ctrl_taps(tmp: Path) -> None:
     """Quick Ctrl taps run their shortcut; Ctrl+E exports every LUT; a lost Ctrl release is forgotten."""
     import dearpygui.dearpygui as dpg
 
-    import studio.app.view
+    import studio.app.file_actions
     from studio.app import dialogs
     from studio.app.view import LaunchOptions, StudioView
 
@@ -27,7 +27,7 @@ def quick_ctrl_taps(tmp: Path) -> None:
         chosen.append(title)
         on_chosen(tmp / "copper.cube")
 
-    studio.app.view.ask_file = choose
+    studio.app.file_actions.ask_file = choose
     view = StudioView(segmenter_factory=lambda: None)
     try:
         view.start(LaunchOptions(preset=COPPER, dark=SWATCHES / "dark.png", light=SWATCHES / "light.png"))
@@ -171,6 +171,99 @@ def scopes_and_eyedroppers(tmp: Path) -> None:
         view.close()
 
 
+def workspace_save(tmp: Path) -> None:
+    """Session 1 of 2: reference photos loaded through their Load photo dialogs (masks found beside them), a still
+    with its mask as the source, zoom, scopes and "preview as light"; File > Save as writes the preset and its
+    workspace beside it, the photos inside the folder relative, the source outside it absolute."""
+    import shutil
+
+    import dearpygui.dearpygui as dpg
+    import yaml
+
+    from studio.app.view import LaunchOptions, StudioView
+
+    refs = tmp / "refs"
+    refs.mkdir()
+    for name in ("dark.png", "dark_mask.png", "light.png", "light_mask.png"):
+        shutil.copy(SWATCHES / name, refs / name)
+    view = StudioView(segmenter_factory=lambda: None)
+    try:
+        view.start(LaunchOptions(preset=COPPER, source=str(SWATCHES / "middle.png"),
+                                 source_mask=SWATCHES / "middle_mask.png"))
+        assert view.wait_until(view.settled, 60)
+        for role in ("dark", "light"):
+            view.panels[role]._ask_photo()  # the Load photo... button's callback
+            _choose_in_dialog(refs / f"{role}.png")
+        loaded = lambda: view.settled() and all(view.studio.document.slot(r).reference for r in ("dark", "light"))  # noqa: E731
+        assert view.wait_until(loaded, 60)
+        view.preview.zoom_to(2.0)
+        view.tools.show_scopes(True)
+        view.set_preview_mode("light")
+        assert view.wait_until(view.preview_in_sync, 60)
+        view.save_as()  # File > Save as...
+        _choose_in_dialog(tmp / "mine.yaml")
+        status = dpg.get_value(view.status_text)
+        assert status == f"Saved {tmp / 'mine.yaml'} and its workspace.", status
+        data = yaml.safe_load((tmp / "mine.workspace.yaml").read_text())
+        assert data["preset"] == "mine.yaml"
+        assert data["references"] == {"dark": {"photo": "refs/dark.png", "mask": {"file": "refs/dark_mask.png"}},
+                                      "light": {"photo": "refs/light.png", "mask": {"file": "refs/light_mask.png"}}}
+        assert data["source"] == {"file": str((SWATCHES / "middle.png").resolve()),
+                                  "mask": str((SWATCHES / "middle_mask.png").resolve())}
+        assert data["view"] == {"preview_as": "light", "zoom": 2.0, "scopes": True}
+        view.screenshot(tmp / "saved.png")
+    finally:
+        view.close()
+
+
+def workspace_reopen(tmp: Path) -> None:
+    """Session 2 of 2, a fresh process: File > Open on the preset brings back the reference photos with their
+    masks, the source, the zoom, the scopes and "preview as"; the dialogs open in the folders session 1 chose."""
+    import dearpygui.dearpygui as dpg
+
+    from studio.app import recent
+    from studio.app.references import MaskChoice
+    from studio.app.view import StudioView
+
+    refs = (tmp / "refs").resolve()
+    assert recent.start_folder("preset") == tmp.resolve() and recent.start_folder("photo") == refs
+    view = StudioView(segmenter_factory=lambda: None)
+    try:
+        recent_items = dpg.get_item_children(view.menu_bar.recent_menu, 1)
+        assert str((tmp / "mine.yaml").resolve()) in [dpg.get_item_label(item) for item in recent_items]
+        assert view.studio.document.dark.reference is None
+        view.open_dialog()  # File > Open...
+        _choose_in_dialog(tmp / "mine.yaml")
+        restored = lambda: view._restoring is None and view.settled() and view.preview_in_sync()  # noqa: E731
+        assert view.wait_until(restored, 60), dpg.get_value(view.status_text)
+        document = view.studio.document
+        for role in ("dark", "light"):
+            reference = document.slot(role).reference
+            assert reference is not None, role
+            assert reference.path == refs / f"{role}.png"
+            assert reference.mask_choice == MaskChoice("file", path=refs / f"{role}_mask.png")
+            assert reference.hair_fraction < 0.9  # the mask file's, not the whole image
+            assert document.slot(role).intensity == reference.intensity
+        assert not view.studio.dirty and not view.studio.can_undo
+        assert view.preview.description == "image middle.png + mask file", view.preview.description
+        assert view.preview.zoom == 2.0 and view.tools.scopes.shown and view.studio.preview_mode == "light"
+        assert dpg.get_value(view.preview.mode_radio) == "light LUT"
+        status = dpg.get_value(view.status_text)
+        assert status.startswith(f"Opened {tmp / 'mine.yaml'} with its workspace (dark reference, light reference,"
+                                 f" source "), status
+        view.screenshot(tmp / "reopened.png")
+    finally:
+        view.close()
+
+
+def _choose_in_dialog(path: Path) -> None:
+    """Pick `path` in the file dialog just opened, as its OK button does."""
+    import dearpygui.dearpygui as dpg
+
+    dialog = [item for item in dpg.get_all_items() if dpg.get_item_type(item).endswith("mvFileDialog")][-1]
+    dpg.get_item_callback(dialog)(dialog, {"file_path_name": str(path)}, None)
+
+
 def _click_at(view: object, item: int, position: tuple[float, float]) -> None:
     """A left click at screen `position` over `item`, through the window's own mouse-click handler (the mouse
     cannot be moved under Xvfb: its position and what it hovers are set for the handler's run)."""
@@ -189,4 +282,5 @@ def _click_at(view: object, item: int, position: tuple[float, float]) -> None:
 
 if __name__ == "__main__":
     {"quick_ctrl_taps": quick_ctrl_taps, "small_window_and_zoom": small_window_and_zoom,
-     "scopes_and_eyedroppers": scopes_and_eyedroppers}[sys.argv[1]](Path(sys.argv[2]))
+     "scopes_and_eyedroppers": scopes_and_eyedroppers, "workspace_save": workspace_save,
+     "workspace_reopen": workspace_reopen}[sys.argv[1]](Path(sys.argv[2]))

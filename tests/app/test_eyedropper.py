@@ -16,7 +16,8 @@ from studio.app.eyedropper import (
     pick_colour,
     swatch_rgba,
 )
-from studio.app.state import Studio, StudioStateError, default_mask_choice, read_reference
+from studio.app.references import default_mask_choice, read_reference
+from studio.app.state import Studio, StudioStateError
 from studio.images import write_image
 from studio.runtime.look_settings import to_hex
 

@@ -212,6 +212,12 @@ def test_the_scopes_show_the_hair_and_the_eyedroppers_pick_target_colours(displa
     _scenario("scopes_and_eyedroppers", tmp_path)
 
 
+def test_a_saved_workspace_brings_back_the_references_and_source_in_a_new_session(display: str,
+                                                                                   tmp_path: Path) -> None:
+    _scenario("workspace_save", tmp_path)
+    _scenario("workspace_reopen", tmp_path)  # a fresh process: nothing but the files on disk carries over
+
+
 def _scenario(name: str, tmp_path: Path) -> None:
     """Run a scenario of tests/app/gui_scenarios.py in its own process: Dear PyGui crashes at random when a
     second window is made in a process after the first was destroyed."""

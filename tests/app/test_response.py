@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from studio.app.baker import bake_recipe
+from studio.app.recipe import Recipe
 from studio.app.response import GREY_ROWS, RAMP_WIDTH, middle_tone_hair, response_ramp, with_markers
-from studio.app.state import Recipe
 from studio.bake import bake_preset
 from studio.look import bake
 from studio.runtime import Anchor, Look, Preset

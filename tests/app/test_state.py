@@ -16,15 +16,9 @@ from studio.app import recent
 from studio.app.baker import bake_recipe
 from studio.app.preview import compose_preview, fit_box, letterbox, zoom_region
 from studio.app.preview_worker import PreviewResult, PreviewSettings, PreviewStats, PreviewWorker
+from studio.app.references import MaskChoice, default_mask_choice, make_mask, read_reference
 from studio.app.segmenters import FixedMask
-from studio.app.state import (
-    MaskChoice,
-    Studio,
-    StudioStateError,
-    default_mask_choice,
-    make_mask,
-    read_reference,
-)
+from studio.app.state import Studio, StudioStateError
 from studio.bake import bake_preset
 from studio.errors import PresetError, StudioError
 from studio.images import write_image
