@@ -53,8 +53,12 @@ hairline, and grey hair spills onto the skin in between."""
 FEATHER = 0.03
 """Standard deviation of the weights' blur, in face heights (forehead to chin)."""
 SKIN_NEAR, SKIN_FAR = 2.5, 5.0
-"""On the forehead, pixels within SKIN_NEAR robust standard deviations of the skin colour get weight 1, beyond
-SKIN_FAR weight 0, linearly in between."""
+"""Pixels within SKIN_NEAR robust standard deviations of the skin colour get weight 1, beyond SKIN_FAR weight 0,
+linearly in between."""
+LENIENCY = 1.8
+"""When the hair's own colour is known (see HAIR_MARGIN), the skin distances are LENIENCY times more lenient:
+shading spreads the skin's colours, and hair is told apart by its colour anyway. On the development portraits,
+against none: +0.2 IoU points on tight faces, +0.4 on light hair, spill 3.3% -> 3.1%, dark hair -0.6."""
 WORK_HEIGHT = 64
 """Face height, in pixels, at which the weights are worked out (larger faces are shrunk to it first)."""
 SURE_HAIR = 0.8
@@ -115,13 +119,17 @@ def face_weights(
     patch = shrink(image[top:bottom, left:right], size)
     lab = _lab(patch)
     skin = _skin_distance(lab, _cheek_samples(lab, local(points[list(CHEEKS)]), face_height * scale))
-    weights = np.clip((SKIN_FAR - skin) / (SKIN_FAR - SKIN_NEAR), 0.0, 1.0).astype(np.float32)
+    hair = None
     if mask is not None:
         hair = lab[(shrink(mask[top:bottom, left:right], size) >= SURE_HAIR) & (inside == 0)][::HAIR_STRIDE]
-        if len(hair) >= MIN_HAIR_SAMPLES:
-            # Nearer the hair's colour than the skin's: hair (a fringe, a beard), whatever its distance from skin.
-            closer = np.clip((_skin_distance(lab, hair) - skin) / HAIR_MARGIN + 0.5, 0.0, 1.0)
-            np.minimum(weights, closer, out=weights)
+        hair = hair if len(hair) >= MIN_HAIR_SAMPLES else None
+    leniency = 1.0 if hair is None else LENIENCY
+    weights = np.clip((leniency * SKIN_FAR - skin) / (leniency * (SKIN_FAR - SKIN_NEAR)), 0.0, 1.0)
+    weights = weights.astype(np.float32)
+    if hair is not None:
+        # Nearer the hair's colour than the skin's: hair (a fringe, a beard), whatever its distance from skin.
+        closer = np.clip((_skin_distance(lab, hair) - skin) / HAIR_MARGIN + 0.5, 0.0, 1.0)
+        np.minimum(weights, closer, out=weights)
     weights *= inside
     np.maximum(weights, features, out=weights)
     weights = cv2.GaussianBlur(weights, (0, 0), sigma * scale)
