@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from studio.app.baker import LookBaker
+from studio.app.preview_worker import PreviewResult
 from studio.app.references import MaskChoice
 from studio.app.scopes import HairScopes
 from studio.app.segmenters import FixedMask, SegmenterLoader
@@ -128,12 +129,45 @@ class ToolsHost(Reporter, Protocol):
         """Size the preview to the window and the panels under it."""
 
 
+class BrowserControls(Protocol):
+    """The preset browser the menu bar drives."""
+
+    def toggle(self) -> None:
+        """Open or close the browser."""
+
+    def refresh(self) -> None:
+        """Render its thumbnails again on the current frame."""
+
+
+class LiveFrame(Protocol):
+    """The preview, as the preset browser sees it: the last result (its source frame and hair mask)."""
+
+    last_result: PreviewResult | None
+
+
+class BrowserHost(Reporter, Protocol):
+    """What the preset browser needs: the state, background jobs, the baked current preset, the live frame, and
+    opening a preset the way File > Open does."""
+
+    studio: Studio
+    tasks: Tasks
+    baker: LookBaker
+    preview: LiveFrame
+
+    def open_path(self, path: Path) -> None:
+        """Open the preset at `path` (and restore its workspace)."""
+
+    def unless_unsaved(self, action: Callable[[], None]) -> None:
+        """Run `action`, asking about unsaved changes first."""
+
+
 class MenuHost(Protocol):
     """The commands behind the menus and shortcuts."""
 
     studio: Studio
     preview: PreviewControls
     tools: ToolControls
+    browser: BrowserControls
 
     def act(self, edit: Callable[[], object]) -> bool: ...
     def new(self) -> None: ...

@@ -1,4 +1,4 @@
-"""The studio window's menu bar (File, Edit, Preview, Help) and the Ctrl+key shortcuts shown in it. Every item
+"""The studio window's menu bar (File, Edit, Preview, Presets, Help) and the Ctrl+key shortcuts shown in it. Every item
 and shortcut calls an action of its host (hosts.MenuHost, the StudioView); nothing is decided here."""
 
 from __future__ import annotations
@@ -78,6 +78,9 @@ class MenuBar:
                                   callback=lambda *_: view.tools.toggle_eyedropper("middle"))
                 dpg.add_menu_item(label="Use the live hair colour as a target", shortcut="Ctrl+H",
                                   callback=lambda *_: view.tools.use_live_hair())
+            with dpg.menu(label="Presets"):
+                dpg.add_menu_item(label="Preset browser", shortcut="Ctrl+G", callback=lambda *_: view.browser.toggle())
+                dpg.add_menu_item(label="Refresh the browser's thumbnails", callback=lambda *_: view.browser.refresh())
             with dpg.menu(label="Help"):
                 dpg.add_menu_item(label="Keyboard shortcuts", shortcut="F1", callback=lambda *_: self.show_shortcuts())
 
@@ -122,6 +125,7 @@ class MenuBar:
             (dpg.mvKey_L, False): ("Eyedropper: pick the light target",
                                    lambda: view.tools.toggle_eyedropper("light")),
             (dpg.mvKey_H, False): ("Use the live hair colour as a target", view.tools.use_live_hair),
+            (dpg.mvKey_G, False): ("Preset browser (thumbnails on the live frame)", view.browser.toggle),
             (dpg.mvKey_F1, False): ("This list", self.show_shortcuts),
         }
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import dearpygui.dearpygui as dpg
 
 from studio.app.baker import Baked, LookBaker
+from studio.app.browser_panel import PresetBrowser
 from studio.app.colour_tools import ColourTools
 from studio.app.file_actions import FileActions
 from studio.app.menus import MenuBar
@@ -113,6 +114,7 @@ class StudioView(FileActions):
             with dpg.group(horizontal=True):
                 self.status_text = dpg.add_text("Ready.", color=INFO_COLOUR)
                 self.system_text = dpg.add_text("", color=WARNING_COLOUR)
+        self.browser = PresetBrowser(self)
         with dpg.handler_registry():
             dpg.add_key_press_handler(callback=self.menu_bar.key_pressed)
             dpg.add_key_release_handler(callback=self.menu_bar.key_released)

@@ -256,6 +256,98 @@ def workspace_reopen(tmp: Path) -> None:
         view.close()
 
 
+def preset_browser(tmp: Path) -> None:
+    """Ctrl+G opens the preset browser on the opened preset's folder, thumbnails rendered on the live frame
+    (a still with its mask); a preset that cannot be loaded is an error tile; compare mode shows two presets
+    side by side; a click on a thumbnail opens that preset as File > Open does."""
+    import shutil
+
+    import dearpygui.dearpygui as dpg
+
+    from studio.app.browser import THUMB_SIZE
+    from studio.app.view import LaunchOptions, StudioView
+
+    presets = tmp / "presets"
+    presets.mkdir()
+    for name in ("copper", "midnight-blue", "platinum"):
+        for path in COPPER.parent.glob(f"{name}.*"):
+            shutil.copy(path, presets / path.name)
+    (presets / "broken.yaml").write_text("schema_version: 1\nname: Broken\nanchors: []\n")
+    view = StudioView(segmenter_factory=lambda: None)
+    try:
+        view.start(LaunchOptions(source=str(SWATCHES / "middle.png"), source_mask=SWATCHES / "middle_mask.png",
+                                 preset=presets / "copper.yaml"))
+        assert view.wait_until(view.settled, 60) and view.wait_until(view.preview_in_sync, 60)
+        browser, keys = view.browser, view.menu_bar
+        assert not browser.shown
+        keys.key_pressed(0, dpg.mvKey_LControl)
+        keys.key_pressed(0, dpg.mvKey_G)
+        keys.key_released(0, dpg.mvKey_G)
+        keys.key_released(0, dpg.mvKey_LControl)
+        assert browser.shown
+        assert view.wait_until(lambda: browser.page is not None and not view.tasks.busy, 60), \
+            dpg.get_value(browser.folder_text)
+        labels = [tile.entry.label for tile in browser.page.tiles]
+        assert labels == ["Copper", "Midnight Blue", "Platinum", "broken.yaml"], labels
+        assert browser.page.rendered_on == "the live frame" and browser.folder == presets
+        assert "4 preset(s), 1 cannot be loaded" in dpg.get_value(browser.folder_text)
+        assert len(browser.buttons) == 4
+        blue = browser.page.tiles[1].picture.astype(int)
+        assert np.abs(blue - browser.page.tiles[0].picture).sum(axis=-1).max() > 100  # two looks, two pictures
+        view.step(draw=True)
+        view.step(draw=True)
+        size = dpg.get_item_rect_size(browser.buttons[0])
+        assert size[0] >= THUMB_SIZE[0], size
+
+        dpg.get_item_callback(browser.buttons[3])(browser.buttons[3], None, None)  # the broken tile
+        assert "broken.yaml cannot be loaded" in dpg.get_value(view.status_text)
+        assert view.studio.document.name == "Copper"
+
+        _set_checkbox(browser.compare_box, True)
+        dpg.get_item_callback(browser.buttons[1])(browser.buttons[1], None, None)
+        assert view.wait_until(lambda: dpg.is_item_shown(browser.compare_group) and not view.tasks.busy, 30)
+        assert dpg.get_value(browser.compare_text).endswith("Right: Midnight Blue")
+        assert view.studio.document.name == "Copper"  # compare mode opens nothing
+        view.wait_until(lambda: False, 0.3)
+        view.screenshot(tmp / "browser.png")
+
+        _set_checkbox(browser.compare_box, False)
+        dpg.get_item_callback(browser.buttons[2])(browser.buttons[2], None, None)  # Platinum
+        assert view.studio.document.name == "Platinum" and view.studio.path == presets / "platinum.yaml"
+        assert not view.studio.dirty
+        view.studio.set_name("Platinum, edited")  # unsaved: a click asks first, as File > Open does
+        dpg.get_item_callback(browser.buttons[0])(browser.buttons[0], None, None)
+        assert view.studio.document.name == "Platinum, edited"
+        question = [w for w in dpg.get_all_items() if dpg.get_item_type(w).endswith("mvWindowAppItem")
+                    and dpg.get_item_label(w) == "Unsaved changes"]
+        assert question, "no unsaved-changes question"
+        discard = next(b for b in dpg.get_item_children(question[-1], 1) + _buttons_in(question[-1])
+                       if dpg.get_item_label(b) == "Discard")
+        dpg.get_item_callback(discard)(discard, None, None)
+        assert view.studio.document.name == "Copper" and not view.studio.dirty
+    finally:
+        view.close()
+
+
+def _set_checkbox(item: int, value: bool) -> None:
+    import dearpygui.dearpygui as dpg
+
+    dpg.set_value(item, value)
+    dpg.get_item_callback(item)(item, value, None)
+
+
+def _buttons_in(window: int) -> list[int]:
+    """Every item inside `window`, its groups' children included."""
+    import dearpygui.dearpygui as dpg
+
+    found, stack = [], list(dpg.get_item_children(window, 1))
+    while stack:
+        item = stack.pop()
+        found.append(item)
+        stack.extend(dpg.get_item_children(item, 1) or [])
+    return found
+
+
 def _choose_in_dialog(path: Path) -> None:
     """Pick `path` in the file dialog just opened, as its OK button does."""
     import dearpygui.dearpygui as dpg
@@ -283,4 +375,4 @@ def _click_at(view: object, item: int, position: tuple[float, float]) -> None:
 if __name__ == "__main__":
     {"quick_ctrl_taps": quick_ctrl_taps, "small_window_and_zoom": small_window_and_zoom,
      "scopes_and_eyedroppers": scopes_and_eyedroppers, "workspace_save": workspace_save,
-     "workspace_reopen": workspace_reopen}[sys.argv[1]](Path(sys.argv[2]))
+     "workspace_reopen": workspace_reopen, "preset_browser": preset_browser}[sys.argv[1]](Path(sys.argv[2]))

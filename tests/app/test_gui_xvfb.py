@@ -218,6 +218,10 @@ def test_a_saved_workspace_brings_back_the_references_and_source_in_a_new_sessio
     _scenario("workspace_reopen", tmp_path)  # a fresh process: nothing but the files on disk carries over
 
 
+def test_the_preset_browser_shows_a_folder_compares_two_presets_and_opens_one(display: str, tmp_path: Path) -> None:
+    _scenario("preset_browser", tmp_path)
+
+
 def _scenario(name: str, tmp_path: Path) -> None:
     """Run a scenario of tests/app/gui_scenarios.py in its own process: Dear PyGui crashes at random when a
     second window is made in a process after the first was destroyed."""
