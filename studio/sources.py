@@ -18,7 +18,8 @@ from studio.images import read_rgb
 
 __all__ = [
     "CAMERA_PREFIX", "CameraSource", "CaptureThread", "DropQueue", "Frame", "FrameSource", "IMAGE_SUFFIXES",
-    "ImageSource", "SourceError", "VideoSource", "list_cameras", "open_source",
+    "ImageSource", "LoopRange", "SourceError", "VideoSource", "list_cameras", "next_frame", "open_source",
+    "stepped_frame",
 ]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"})
@@ -74,8 +75,34 @@ class ImageSource:
         """Nothing to release."""
 
 
+@dataclass(frozen=True)
+class LoopRange:
+    """A video's loop range: frames `first` to `last` (numbered from 0, both played)."""
+
+    first: int
+    last: int
+
+
+def next_frame(shown: int, frame_count: int, loop: LoopRange | None = None) -> int:
+    """The frame to play after frame `shown` (-1: none yet) of a video of `frame_count` frames (0: unknown):
+    the next one, back to the loop's first (or frame 0) past the loop's last (or the clip's end), and the loop's
+    first when `shown` is outside the loop."""
+    first, last = (loop.first, loop.last) if loop is not None else (0, frame_count - 1 if frame_count > 0 else None)
+    following = shown + 1
+    if following < first or (last is not None and following > last):
+        return first
+    return following
+
+
+def stepped_frame(shown: int, steps: int, frame_count: int) -> int:
+    """The frame `steps` frames from `shown` (back when negative), kept inside the clip (no wrap-around)."""
+    target = max(0, shown + steps)
+    return min(target, frame_count - 1) if frame_count > 0 else target
+
+
 class VideoSource:
-    """A video file that loops: at its end it starts again from the first frame."""
+    """A video file that loops: at its end (or past its loop range's last frame) it starts again from the first
+    frame (or the loop's first). Frames are numbered from 0; `shown` is the one last read."""
 
     def __init__(self, path: str | Path) -> None:
         path = Path(path)
@@ -87,17 +114,41 @@ class VideoSource:
             raise SourceError("not a readable video", path)
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self.frame_interval = 1.0 / fps if 1.0 <= fps <= 240.0 else 1.0 / 30.0
+        self.fps = 1.0 / self.frame_interval
+        self.frame_count = max(0, int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT)))
+        """Frames in the file as the container says (0: unknown)."""
+        self.loop: LoopRange | None = None
         self.description = f"video {path.name}"
         if self._read_once() is None:
             raise SourceError("the video has no readable frames", path)
-        self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        self.seek(0)
 
     def read(self) -> np.ndarray | None:
-        """The next frame, wrapping around to the first at the end of the file."""
+        """The next frame (see `next_frame`): wrapping around to the first at the end of the file, and kept
+        inside the loop range when one is set."""
+        target = next_frame(self.shown, self.frame_count, self.loop)
+        if target != self.shown + 1:
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, target)  # `shown` changes only once the frame is read
         frame = self._read_once()
-        if frame is None:
-            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        if frame is None:  # the container's frame count was too high (or unknown): this is the real end
+            if target > 0:
+                self.frame_count = target
+            target = self.loop.first if self.loop is not None and self.loop.first < target else 0
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, target)
             frame = self._read_once()
+        self.shown = target
+        return frame
+
+    def seek(self, index: int) -> None:
+        """Make frame `index` the next one read (OpenCV seeks to the key frame before it and decodes on)."""
+        self._capture.set(cv2.CAP_PROP_POS_FRAMES, int(index))
+        self.shown = int(index) - 1
+
+    def frame_at(self, index: int) -> np.ndarray | None:
+        """Frame `index`, read now (None when the file has no such frame); later reads go on from it."""
+        self._capture.set(cv2.CAP_PROP_POS_FRAMES, int(index))
+        frame = self._read_once()
+        self.shown = int(index) if frame is not None else int(index) - 1
         return frame
 
     def _read_once(self) -> np.ndarray | None:
@@ -212,6 +263,8 @@ class CaptureThread:
         self.error = ""
         self._stop = threading.Event()
         self._paused = threading.Event()
+        self._lock = threading.Lock()  # the source is read here and re-seeked or re-looped from the UI thread
+        self._steps = 0  # frames to step while paused, asked for by `step` and done by the thread
         self._thread = threading.Thread(target=self._run, name="capture", daemon=True)
         self._thread.start()
 
@@ -227,6 +280,22 @@ class CaptureThread:
         else:
             self._paused.clear()
 
+    @property
+    def video(self) -> VideoSource | None:
+        """The source when it is a video file (it can step and loop), else None."""
+        return self.source if isinstance(self.source, VideoSource) else None
+
+    def step(self, steps: int) -> None:
+        """Show the frame `steps` frames on (back when negative) of a paused video; the thread reads it."""
+        with self._lock:
+            self._steps += int(steps)
+
+    def set_loop(self, loop: LoopRange | None) -> None:
+        """Play a video inside `loop` (None: the whole clip); the next frame read jumps into it."""
+        if self.video is not None:
+            with self._lock:
+                self.video.loop = loop
+
     def stop(self) -> None:
         """Stop the thread and release the source."""
         self._stop.set()
@@ -237,13 +306,17 @@ class CaptureThread:
         index = 0
         next_due = time.monotonic()
         while not self._stop.is_set():
+            if self._paused.is_set() and self._steps and self.video is not None:
+                index = self._deliver_step(index)
+                continue
             if self._paused.is_set() or (isinstance(self.source, ImageSource) and index > 0):
                 self._stop.wait(0.05)
                 next_due = time.monotonic()
                 continue
             start = time.perf_counter()
             try:
-                pixels = self.source.read()
+                with self._lock:
+                    pixels = self.source.read()
             except Exception as error:  # a driver or decoder failure must not kill the thread silently
                 self.error = f"{self.source.description}: {error}"
                 return
@@ -254,3 +327,18 @@ class CaptureThread:
             next_due += self.source.frame_interval
             self._stop.wait(max(0.0, next_due - time.monotonic()))
             next_due = max(next_due, time.monotonic() - self.source.frame_interval)
+
+    def _deliver_step(self, index: int) -> int:
+        """Read and hand over the frame the pending steps ask for; the next running frame number."""
+        start = time.perf_counter()
+        with self._lock:
+            video, steps, self._steps = self.video, self._steps, 0
+            try:
+                pixels = video.frame_at(stepped_frame(video.shown, steps, video.frame_count))
+            except Exception as error:  # as in _run: say what failed rather than die silently
+                self.error = f"{video.description}: {error}"
+                return index
+        if pixels is None:
+            return index
+        self.frames.put(Frame(pixels, index, (time.perf_counter() - start) * 1000.0))
+        return index + 1

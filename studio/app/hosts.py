@@ -49,6 +49,7 @@ class ReferenceHost(Reporter, Protocol):
 class PreviewHost(Reporter, Protocol):
     """What the preview panel needs: background jobs, the segmenter, the baker, the preview mode."""
 
+    studio: Studio
     tasks: Tasks
     segmenters: SegmenterLoader
     baker: LookBaker
@@ -74,6 +75,12 @@ class PreviewControls(Protocol):
 
     def zoom_to(self, zoom: float, anchor: tuple[float, float] | None = None) -> None:
         """Zoom the preview (1: the whole frame)."""
+
+    def switch_clip(self, index: int) -> None:
+        """Show the test-clip strip's `index`th source (0-based)."""
+
+    def step(self, frames: int) -> None:
+        """Pause a video and step `frames` frames (back when negative)."""
 
 
 class ToolControls(Protocol):

@@ -68,6 +68,11 @@ class MenuBar:
                 dpg.add_menu_item(label="Before/after (A/B)", shortcut="Ctrl+B",
                                   callback=lambda *_: self._toggle("before"))
                 dpg.add_menu_item(label="Zoom to fit", shortcut="Ctrl+0", callback=lambda *_: view.preview.zoom_to(1.0))
+                dpg.add_menu_item(label="Previous frame (video)", shortcut="Ctrl+,",
+                                  callback=lambda *_: view.preview.step(-1))
+                dpg.add_menu_item(label="Next frame (video)", shortcut="Ctrl+.",
+                                  callback=lambda *_: view.preview.step(1))
+                dpg.add_menu_item(label="Clip strip: show clip N", shortcut="Ctrl+Shift+1..9", enabled=False)
                 dpg.add_separator()
                 dpg.add_menu_item(label="Scopes (lightness, vectorscope)", shortcut="Ctrl+K",
                                   callback=lambda *_: view.tools.toggle_scopes())
@@ -126,6 +131,10 @@ class MenuBar:
                                    lambda: view.tools.toggle_eyedropper("light")),
             (dpg.mvKey_H, False): ("Use the live hair colour as a target", view.tools.use_live_hair),
             (dpg.mvKey_G, False): ("Preset browser (thumbnails on the live frame)", view.browser.toggle),
+            (dpg.mvKey_Comma, False): ("Previous frame of a video (pauses it)", lambda: view.preview.step(-1)),
+            (dpg.mvKey_Period, False): ("Next frame of a video (pauses it)", lambda: view.preview.step(1)),
+            **{(getattr(dpg, f"mvKey_{n}"), True): (f"Clip strip: show clip {n}",
+                                                    lambda i=n - 1: view.preview.switch_clip(i)) for n in range(1, 10)},
             (dpg.mvKey_F1, False): ("This list", self.show_shortcuts),
         }
 
@@ -156,12 +165,13 @@ class MenuBar:
     def show_shortcuts(self) -> None:
         """A window listing the keyboard shortcuts."""
         names = {dpg.mvKey_F1: "F1"}
+        punctuation = {dpg.mvKey_Comma: ",", dpg.mvKey_Period: "."}
         lines = []
         for (key, shift), (what, _) in self.shortcuts().items():
-            name = names.get(key) or _key_name(key)
+            name = names.get(key) or punctuation.get(key) or _key_name(key)
             combo = name if key in names else "Ctrl+" + ("Shift+" if shift else "") + name
             lines.append(f"{combo:<16} {what}")
-        with dpg.window(label="Keyboard shortcuts", width=420, height=60 + 23 * len(lines), pos=(200, 80)):
+        with dpg.window(label="Keyboard shortcuts", width=460, height=min(900, 60 + 23 * len(lines)), pos=(200, 40)):
             for line in lines:
                 dpg.add_text(line)
 

@@ -17,6 +17,7 @@ from studio.app.preview_worker import PreviewResult, PreviewSettings, PreviewSta
 from studio.app.references import find_mask_file
 from studio.app.scopes import HairScopes
 from studio.app.segmenters import FixedMask, FrameSegmenter
+from studio.app.strip_panel import StripPanel
 from studio.app.textures import RawTexture
 from studio.images import read_mask
 from studio.runtime import Recolorizer
@@ -64,6 +65,7 @@ class PreviewPanel:
             dpg.add_button(label="Still image...", callback=lambda *_: self._ask_file("image"))
             self.pause_box = dpg.add_checkbox(label="Pause", callback=lambda s, value, *_: self.set_paused(value))
             self.source_text = dpg.add_text("no source", color=(160, 160, 160))
+        self.strip = StripPanel(self, lambda: view.studio)
         self.image = dpg.add_image(self.texture.tag, width=PREVIEW_SIZE[0], height=PREVIEW_SIZE[1])
         with dpg.group(horizontal=True):
             self.before_box = dpg.add_checkbox(label="Before", callback=lambda s, v, *_: self.set_before(v))
@@ -127,6 +129,7 @@ class PreviewPanel:
         dpg.set_value(self.source_text, self.description)
         self.set_paused(dpg.get_value(self.pause_box))
         self.view.source_opened(spec, mask)
+        self.strip.sync()
         self.view.status(f"Previewing {self.description}.")
 
     @property
@@ -191,6 +194,14 @@ class PreviewPanel:
             self.set_before(not dpg.get_value(self.before_box))
         else:
             self.set_paused(not dpg.get_value(self.pause_box))
+
+    def switch_clip(self, index: int) -> None:
+        """Show the test-clip strip's `index`th source (0-based)."""
+        self.strip.switch(index)
+
+    def step(self, frames: int) -> None:
+        """Pause a video and step `frames` frames (back when negative)."""
+        self.strip.step(frames)
 
     def set_before(self, before: bool) -> None:
         """Show the feed unchanged (A/B) or recoloured."""
@@ -267,6 +278,7 @@ class PreviewPanel:
 
     def poll(self) -> bool:
         """Show the newest preview result, if any, and the stats lines; whether there was one."""
+        self.strip.sync()
         result = self.worker.results.get(0) if self.worker is not None else None
         if result is None:
             return False

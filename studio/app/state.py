@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studio.app.clip_strip import ClipStrip
 from studio.app.recipe import Recipe, preset_from_recipe, recipe_luts
 from studio.app.references import PREVIEW_MODES, ROLES, Reference, StudioStateError
 from studio.app.workspace import (
@@ -86,6 +87,7 @@ class Studio:
         self._redo: list[Document] = []
         self._merge_key: str | None = None
         self.source: SourceChoice | None = None  # the preview's source, as the window last opened it
+        self.strip = ClipStrip()  # the test-clip strip: every source opened, kept in the workspace
         self.view = ViewState()  # zoom and scopes as the window last told them (`note_view`)
         self.save_note = ""  # why the last save wrote no workspace beside the preset ('' when it did)
         self.generation = 0  # one more at every new or opened file: references restored late for another go
@@ -306,7 +308,7 @@ class Studio:
             elif slot.intensity is not None and role in self._kept:
                 entries[role] = self._kept[role]
         view = dataclasses.replace(self.view, preview_as=self.preview_mode)
-        return Workspace(self.path, self.source, tuple(entries.items()), view)
+        return Workspace(self.path, self.source, tuple(entries.items()), view, self.strip.sources)
 
     def save_workspace(self, path: str | Path) -> Path:
         """Write the workspace to `path` (named NAME.workspace.yaml); the preset's unsaved edits are not in it."""
@@ -315,6 +317,11 @@ class Studio:
     def note_source(self, spec: str, mask: str | Path | None = None) -> None:
         """The window opened this source ('camera:N' or a file; `mask`: a still's own mask file)."""
         self.source = SourceChoice.from_spec(spec, mask)
+        self.strip = self.strip.add(self.source)
+
+    def remove_from_strip(self, index: int) -> None:
+        """Take the `index`th source off the test-clip strip (the preview keeps showing what it shows)."""
+        self.strip = self.strip.remove(index)
 
     def note_view(self, zoom: float, scopes: bool) -> None:
         """The window's zoom and whether the scopes are shown (kept in the next workspace)."""
@@ -338,6 +345,8 @@ class Studio:
         """Take what the window keeps from `workspace` (read from `file`) and say what it restores."""
         self._kept = dict(workspace.references)
         self.source = workspace.source or self.source
+        if workspace.sources:
+            self.strip = ClipStrip(workspace.sources)
         self.view = workspace.view
         self.preview_mode = workspace.view.preview_as
         return restore_plan(opened, self.generation, workspace, problems, file)

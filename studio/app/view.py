@@ -32,9 +32,10 @@ from studio.errors import StudioError
 VIEWPORT = (1600, 1000)
 """Initial window size (width, height)."""
 
-PREVIEW_MARGINS = (600, 242)
+PREVIEW_MARGINS = (600, 292)
 """Pixels of the window's width and height the preview leaves to the rest (the reference panels on the left,
-the menu, source row, controls, live-hair row and status lines); the scopes, when shown, take SCOPES_HEIGHT more."""
+the menu, source row, clip strip, controls, live-hair row and status lines); the scopes, when shown, take
+SCOPES_HEIGHT more."""
 
 UI_FPS = 60
 """Most window redraws a second (a display's refresh rate)."""

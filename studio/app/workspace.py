@@ -8,6 +8,7 @@ The file, version 1 (every field but the version is optional):
     hair_lut_studio_workspace: 1
     preset: copper.yaml
     source: {file: clips/me.mp4}            # or {camera: 0}; a still may add mask: its_mask.png
+    sources: [{file: clips/me.mp4}, {camera: 0}]   # the test-clip strip (optional; older files have none)
     references:
       dark: {photo: refs/dark.png, mask: {file: refs/masks/dark.png}}
       light: {photo: refs/light.png, mask: segmenter}  # segmenter | whole | {file: P} | {rectangle: [x0, y0, x1, y1]}
@@ -42,7 +43,7 @@ VERSION_KEY = "hair_lut_studio_workspace"
 SUFFIX = ".workspace.yaml"
 """A workspace file's name ends so: `NAME.workspace.yaml` belongs to the preset `NAME.yaml`."""
 
-_FIELDS = (VERSION_KEY, "preset", "source", "references", "view")
+_FIELDS = (VERSION_KEY, "preset", "source", "sources", "references", "view")
 
 
 class WorkspaceError(StudioError):
@@ -113,6 +114,8 @@ class Workspace:
     source: SourceChoice | None = None
     references: tuple[tuple[str, ReferenceEntry], ...] = ()
     view: ViewState = ViewState()
+    sources: tuple[SourceChoice, ...] = ()
+    """The test-clip strip (clip_strip.py), missing files kept."""
 
 
 @dataclass(frozen=True)
@@ -202,16 +205,21 @@ def to_mapping(workspace: Workspace, folder: Path) -> dict:
     data: dict = {VERSION_KEY: VERSION}
     if workspace.preset is not None:
         data["preset"] = _stored(workspace.preset, folder)
-    source = workspace.source
-    if source is not None:
-        data["source"] = {"camera": source.camera} if source.camera is not None else {
-            "file": _stored(source.path, folder), **({"mask": _stored(source.mask, folder)} if source.mask else {})}
+    if workspace.source is not None:
+        data["source"] = _source_field(workspace.source, folder)
+    if workspace.sources:
+        data["sources"] = [_source_field(source, folder) for source in workspace.sources]
     if workspace.references:
         data["references"] = {role: {"photo": _stored(entry.photo, folder), "mask": _mask_field(entry.mask, folder)}
                               for role, entry in workspace.references}
     view = workspace.view
     data["view"] = {"preview_as": view.preview_as, "zoom": round(float(view.zoom), 4), "scopes": bool(view.scopes)}
     return data
+
+
+def _source_field(source: SourceChoice, folder: Path) -> dict:
+    return {"camera": source.camera} if source.camera is not None else {
+        "file": _stored(source.path, folder), **({"mask": _stored(source.mask, folder)} if source.mask else {})}
 
 
 def _stored(path: Path, folder: Path) -> str:
@@ -268,7 +276,12 @@ def from_mapping(data: object, path: Path) -> tuple[Workspace, list[str]]:
     source = _source(data.get("source"), folder, problems)
     references = _references(data.get("references"), folder, problems)
     view = _view(data.get("view"), problems)
-    return Workspace(preset, source, references, view), problems
+    listed = data.get("sources") or []
+    if not isinstance(listed, list):
+        problems.append(f"sources: expected a list of sources, not {listed!r}")
+        listed = []
+    strip = tuple(dict.fromkeys(filter(None, (_source(item, folder, problems) for item in listed))))
+    return Workspace(preset, source, references, view, strip), problems
 
 
 def _resolved(text: str, folder: Path) -> Path:

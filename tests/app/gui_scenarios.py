@@ -329,6 +329,80 @@ def preset_browser(tmp: Path) -> None:
         view.close()
 
 
+def clip_strip(tmp: Path) -> None:
+    """Two sources join the clip strip (a video and a still); its buttons switch between them; a paused video
+    steps a frame with Ctrl+. and its button, and plays inside the loop range set in the in/out entries."""
+    import cv2
+    import dearpygui.dearpygui as dpg
+
+    from studio.app.view import LaunchOptions, StudioView
+
+    clip = tmp / "clip.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for index in range(20):
+        writer.write(np.full((48, 64, 3), 10 * index, np.uint8))
+    writer.release()
+    view = StudioView(segmenter_factory=_NoHair)
+    try:
+        view.start(LaunchOptions(source=str(clip)))
+        panel, strip = view.preview, view.preview.strip
+        is_video = lambda: panel.capture is not None and panel.capture.video is not None  # noqa: E731
+        assert view.wait_until(view.settled, 60) and view.wait_until(is_video, 30)
+        panel.open(str(SWATCHES / "middle.png"), SWATCHES / "middle_mask.png")
+        assert view.wait_until(lambda: panel.capture is not None and not is_video(), 30)
+        view.step(draw=True)
+        labels = [dpg.get_item_label(b) for b in strip.clip_buttons]
+        assert labels == ["1 clip.avi", "*2 middle.png"], labels
+        assert not dpg.is_item_shown(strip.video_row)  # no frame controls for a still
+        dpg.get_item_callback(strip.clip_buttons[0])(strip.clip_buttons[0], None, None)  # one click: the clip
+        assert view.wait_until(is_video, 30)
+        view.step(draw=True)
+        assert dpg.is_item_shown(strip.video_row)
+        assert [dpg.get_item_label(b) for b in strip.clip_buttons] == ["*1 clip.avi", "2 middle.png"]
+        _set_checkbox(panel.pause_box, True)
+        view.wait_until(lambda: False, 0.3)
+        video = panel.capture.video
+        shown = video.shown
+        keys = view.menu_bar
+        keys.key_pressed(0, dpg.mvKey_LControl)
+        keys.key_pressed(0, dpg.mvKey_Period)  # Ctrl+. : the next frame
+        keys.key_released(0, dpg.mvKey_Period)
+        keys.key_released(0, dpg.mvKey_LControl)
+        expected = (shown + 1) if shown < 19 else 19
+        assert view.wait_until(lambda: video.shown == expected, 10), (shown, video.shown)
+        dpg.get_item_callback(strip.back_button)(strip.back_button, None, None)
+        assert view.wait_until(lambda: video.shown == expected - 1, 10), video.shown
+        view.wait_until(lambda: False, 0.2)
+        assert dpg.get_value(strip.frame_text).startswith(f"frame {expected - 1} / 20"), dpg.get_value(strip.frame_text)
+        dpg.set_value(strip.in_input, 12)
+        dpg.set_value(strip.out_input, 15)
+        dpg.get_item_callback(strip.loop_button)(strip.loop_button, None, None)
+        _set_checkbox(panel.pause_box, False)
+        seen: set[int] = set()
+        view.wait_until(lambda: seen.add(video.shown) or len(seen) > 6, 3)
+        assert {v for v in seen if v >= 0} <= set(range(12, 16)) | {expected - 1}, seen
+        assert set(range(12, 16)) <= seen, seen
+        assert "loop 12-15" in dpg.get_value(strip.frame_text)
+        assert dpg.get_value(view.status_text).startswith("Previewing video clip.avi"), dpg.get_value(view.status_text)
+        view.screenshot(tmp / "clip_strip.png")
+    finally:
+        view.close()
+
+
+class _NoHair:
+    """A segmenter that finds no hair (the clip strip's scenario needs frames, not masks)."""
+
+    provider = "none (test)"
+
+    def segment(self, image: np.ndarray) -> np.ndarray:
+        return np.zeros(image.shape[:2], np.float32)
+
+    track = segment
+
+    def reset(self) -> None:
+        pass
+
+
 def _set_checkbox(item: int, value: bool) -> None:
     import dearpygui.dearpygui as dpg
 
@@ -375,4 +449,5 @@ def _click_at(view: object, item: int, position: tuple[float, float]) -> None:
 if __name__ == "__main__":
     {"quick_ctrl_taps": quick_ctrl_taps, "small_window_and_zoom": small_window_and_zoom,
      "scopes_and_eyedroppers": scopes_and_eyedroppers, "workspace_save": workspace_save,
-     "workspace_reopen": workspace_reopen, "preset_browser": preset_browser}[sys.argv[1]](Path(sys.argv[2]))
+     "workspace_reopen": workspace_reopen, "preset_browser": preset_browser,
+     "clip_strip": clip_strip}[sys.argv[1]](Path(sys.argv[2]))

@@ -222,6 +222,10 @@ def test_the_preset_browser_shows_a_folder_compares_two_presets_and_opens_one(di
     _scenario("preset_browser", tmp_path)
 
 
+def test_the_clip_strip_switches_sources_steps_frames_and_loops(display: str, tmp_path: Path) -> None:
+    _scenario("clip_strip", tmp_path)
+
+
 def _scenario(name: str, tmp_path: Path) -> None:
     """Run a scenario of tests/app/gui_scenarios.py in its own process: Dear PyGui crashes at random when a
     second window is made in a process after the first was destroyed."""

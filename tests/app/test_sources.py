@@ -18,10 +18,13 @@ from studio.sources import (
     DropQueue,
     Frame,
     ImageSource,
+    LoopRange,
     SourceError,
     VideoSource,
     list_cameras,
+    next_frame,
     open_source,
+    stepped_frame,
 )
 from tests.conftest import require_shared
 
@@ -50,6 +53,84 @@ def test_video_source_loops(tmp_path: Path) -> None:
     source.close()
     assert levels[0] == pytest.approx(0, abs=3) and levels[5] == pytest.approx(0, abs=3)
     assert levels[4] == pytest.approx(160, abs=4) and levels[6] == pytest.approx(40, abs=4)
+
+
+def _level(pixels: np.ndarray) -> int:
+    """The frame number of a `_write_video` frame (uniformly 40 * i grey, i < 7)."""
+    return int(round(pixels.mean() / 40.0))
+
+
+def test_next_and_stepped_frames_follow_the_loop_and_stay_in_the_clip() -> None:
+    assert [next_frame(i, 5) for i in (-1, 0, 3, 4)] == [0, 1, 4, 0]
+    loop = LoopRange(2, 3)
+    assert [next_frame(i, 5, loop) for i in (-1, 1, 2, 3, 4)] == [2, 2, 3, 2, 2]
+    assert next_frame(99, 0) == 100  # unknown length: read on until the file ends
+    assert [stepped_frame(2, s, 5) for s in (-5, -1, 1, 9)] == [0, 1, 3, 4]
+    assert stepped_frame(2, 9, 0) == 11
+
+
+def test_a_video_seeks_steps_and_loops_inside_its_range(tmp_path: Path) -> None:
+    _write_video(tmp_path / "clip.avi", count=6)
+    source = VideoSource(tmp_path / "clip.avi")
+    try:
+        assert source.frame_count == 6 and source.fps == pytest.approx(30.0) and source.shown == -1
+        assert _level(source.frame_at(4)) == 4 and source.shown == 4
+        assert _level(source.read()) == 5 and _level(source.read()) == 0  # read on from there, then wrap
+        assert _level(source.frame_at(1)) == 1 and source.frame_at(6) is None
+        source.loop = LoopRange(2, 4)
+        assert [_level(source.read()) for _ in range(7)] == [2, 3, 4, 2, 3, 4, 2]
+        source.loop = None
+        assert [_level(source.read()) for _ in range(5)] == [3, 4, 5, 0, 1]
+    finally:
+        source.close()
+
+
+def test_a_clip_whose_container_overstates_its_length_still_wraps(tmp_path: Path) -> None:
+    _write_video(tmp_path / "clip.avi", count=4)
+    source = VideoSource(tmp_path / "clip.avi")
+    source.frame_count = 9  # as some containers say
+    try:
+        assert [_level(source.read()) for _ in range(6)] == [0, 1, 2, 3, 0, 1] and source.frame_count == 4
+    finally:
+        source.close()
+
+
+def test_seeking_a_real_clip_gives_the_frames_read_in_order() -> None:
+    clip = require_shared("data/videos/lfw_motion_0/clip.mp4")
+    source = VideoSource(clip)
+    try:
+        in_order = [source.read() for _ in range(60)]
+        for index in (45, 3, 59, 0, 30):
+            assert np.array_equal(source.frame_at(index), in_order[index]), index
+        source.loop = LoopRange(20, 22)
+        looped = [source.read() for _ in range(4)]
+        assert all(np.array_equal(a, in_order[i]) for a, i in zip(looped, (20, 21, 22, 20), strict=True))
+    finally:
+        source.close()
+
+
+def test_the_capture_thread_steps_a_paused_video_and_loops_it(tmp_path: Path) -> None:
+    _write_video(tmp_path / "clip.avi", count=6)
+    frames: DropQueue[Frame] = DropQueue(8)
+    capture = CaptureThread(VideoSource(tmp_path / "clip.avi"), frames)
+    try:
+        capture.pause(True)
+        time.sleep(0.2)
+        while frames.get(0) is not None:
+            pass
+        shown = capture.video.shown
+        capture.step(1)
+        assert _level(frames.get(timeout=1.0).pixels) == min(shown + 1, 5)
+        capture.step(-2)
+        assert _level(frames.get(timeout=1.0).pixels) == max(0, min(shown + 1, 5) - 2)
+        capture.step(-99)
+        assert _level(frames.get(timeout=1.0).pixels) == 0 and frames.get(timeout=0.2) is None
+        capture.set_loop(LoopRange(3, 4))
+        capture.pause(False)
+        levels = [_level(frames.get(timeout=1.0).pixels) for _ in range(6)]
+        assert levels == [3, 4, 3, 4, 3, 4], levels
+    finally:
+        capture.stop()
 
 
 def test_real_clip_is_rgb_and_720p() -> None:
