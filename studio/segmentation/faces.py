@@ -146,7 +146,12 @@ class _Session:
         self.input_name = self.session.get_inputs()[0].name
 
     def run(self, tensor: np.ndarray) -> list[np.ndarray]:
+        if self.session is None:
+            raise ModelError("the face models are closed")
         return self.session.run(None, {self.input_name: tensor})
+
+    def close(self) -> None:
+        self.session = None
 
 
 class FaceLandmarker:
@@ -217,5 +222,6 @@ class FaceLandmarker:
         return Face(landmarks.astype(np.float32), presence)
 
     def close(self) -> None:
-        """Drop the sessions."""
-        self._detector = self._mesh = None  # type: ignore[assignment]
+        """Drop the sessions (ONNX Runtime frees them); later calls raise ModelError."""
+        self._detector.close()
+        self._mesh.close()

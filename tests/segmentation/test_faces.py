@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from studio.images import read_rgb
+from studio.segmentation.convert import convert_tflite_to_onnx
 from studio.segmentation.face_region import BROWS, CHEEKS, FacePrior, face_weights
 from studio.segmentation.faces import (
     Face,
@@ -210,3 +211,16 @@ def test_a_tracked_face_outside_the_region_is_looked_for_again(landmarker: FaceL
     wide = np.concatenate([portrait, portrait], axis=1)
     found = landmarker(wide, (0, 0, width, height), previous=moved)
     assert found is not None and found.landmarks[NOSE_TIP][0] < width  # the one in the region, not the old one
+
+
+@pytest.mark.shared
+def test_a_closed_landmarker_says_so(tmp_path: Path, portrait: np.ndarray) -> None:
+    from studio.segmentation.errors import ModelError
+
+    for model in ("face_detection_short_range", "face_landmark"):
+        convert_tflite_to_onnx(require_shared(f"models/{model}.tflite"), tmp_path / f"{model}.onnx")
+    landmarker = FaceLandmarker.create(tmp_path, providers=["CPUExecutionProvider"])
+    assert landmarker(portrait) is not None
+    landmarker.close()
+    with pytest.raises(ModelError, match="closed"):
+        landmarker(portrait)
