@@ -18,7 +18,7 @@ from studio.segmentation.errors import ModelError
 
 __all__ = [
     "Box", "CASCADE_FILE", "FaceFinder", "FramingOptions", "NEAR_FACE_PIXELS", "SteadyBox", "box_rect", "crop",
-    "head_box", "paste",
+    "crop_span", "head_box", "paste",
 ]
 
 CASCADE_FILE = "haarcascade_frontalface_alt2.xml"
@@ -53,8 +53,14 @@ class FramingOptions:
     - `lift`: how far the crop centre sits above the face centre, in face widths (hair lies mostly above).
     - `min_face`: smallest face to trust, relative to the frame; smaller detections on hair texture are the
       typical false faces on hair-only photos.
-    - `whole_frame_above`: when the crop would span at least this fraction of both frame sides, the frame is
-      already a selfie and the whole frame is used.
+    - `whole_frame_above`: when the crop would span at least this fraction of both frame sides, and no more
+      than the frame, the frame is already a selfie and the whole frame is used.
+    - `overhang`: how far, as a fraction of the frame's side, a crop larger than the frame may reach past
+      each of its edges; the part outside is the frame mirrored at its edge. A face that fills the frame
+      (a passport photo, a close selfie) is then seen with the margin of a selfie around it, as the model
+      was trained: on the development photos this raised IoU by 1.7 points on LFW faces and 1.0 on the
+      darkest-haired portraits, where the crop was the whole frame before (0.08-0.2 were tried; 0.15 did
+      best on faces, and photos framed on the hair never reach this crop).
     - `detect_size`: the shorter side, in pixels, of the grey image the cascade searches (speed).
     - `hair_framed`: for stills, when the whole-frame mask already has at least this fraction of the frame
       as hair, the photo is framed on the hair (a selfie, a hair close-up) and a face crop is not used. On
@@ -67,6 +73,7 @@ class FramingOptions:
     lift: float = 0.25
     min_face: float = 0.08
     whole_frame_above: float = 0.85
+    overhang: float = 0.15
     detect_size: int = 320
     hair_framed: float = 0.15
 
@@ -138,36 +145,61 @@ class FaceFinder:
 
 
 def head_box(face: Box, frame_shape: tuple[int, ...], options: FramingOptions | None = None) -> Box | None:
-    """The crop around the head of `face` in a frame of `frame_shape` (H, W, ...), kept inside the frame.
+    """The crop around the head of `face` in a frame of `frame_shape` (H, W, ...).
 
-    The crop is a square `scale` face widths wide, shrunk to the frame where it would overflow (the model
-    stretches its input to a square anyway, as MediaPipe stretches whole frames). None when the crop would
-    be nearly the whole frame: then the whole frame is the better input.
+    The crop is a square `scale` face widths wide. Along a side where it fits in the frame, it is moved inside
+    the frame; along a side where it does not, it reaches past both edges by at most `overhang` of that side
+    (`crop` mirrors the frame there) and is shortened to that if need be (the model stretches its input to a
+    square anyway, as MediaPipe stretches whole frames). None when the crop would be nearly the whole frame
+    and no larger: then the whole frame is the better input.
     """
     options = options or FramingOptions()
     height, width = frame_shape[:2]
     side = options.scale * face.w
     cx, cy = face.centre
     cy -= options.lift * face.w
-    w, h = min(side, width), min(side, height)
-    if w >= options.whole_frame_above * width and h >= options.whole_frame_above * height:
+    reach = 1.0 + 2.0 * options.overhang
+    w, h = min(side, reach * width), min(side, reach * height)
+    if options.whole_frame_above * width <= w <= width and options.whole_frame_above * height <= h <= height:
         return None
-    x = float(np.clip(cx - w / 2, 0, width - w))
-    y = float(np.clip(cy - h / 2, 0, height - h))
+    x, y = _place(cx - w / 2, w, width, options.overhang), _place(cy - h / 2, h, height, options.overhang)
     return Box(x, y, w, h)
 
 
-def box_rect(box: Box | None, frame_shape: tuple[int, ...]) -> Rect:
-    """The pixels `crop` takes for `box` in a frame of `frame_shape` (H, W, ...): (left, top, right, bottom)."""
+def _place(start: float, length: float, frame_length: int, overhang: float) -> float:
+    """Where a crop of `length` that would start at `start` starts: inside the frame when it fits, else
+    covering the frame and reaching past each edge by at most `overhang` of the frame's length."""
+    if length <= frame_length:
+        return float(np.clip(start, 0.0, frame_length - length))
+    low = max(-overhang * frame_length, frame_length - length)
+    high = min(0.0, (1.0 + overhang) * frame_length - length)
+    return float(np.clip(start, low, high))
+
+
+def crop_span(box: Box | None, frame_shape: tuple[int, ...]) -> Rect:
+    """The pixels of the crop `box` in a frame of `frame_shape` (H, W, ...), reaching past the frame where the
+    box does: (left, top, right, bottom). None: the whole frame."""
     return box.pixels() if box is not None else (0, 0, frame_shape[1], frame_shape[0])
 
 
+def box_rect(box: Box | None, frame_shape: tuple[int, ...]) -> Rect:
+    """The part of the frame (H, W, ...) the crop `box` covers, in frame pixels: (left, top, right, bottom)."""
+    left, top, right, bottom = crop_span(box, frame_shape)
+    height, width = frame_shape[:2]
+    return max(0, left), max(0, top), min(width, right), min(height, bottom)
+
+
 def crop(image: np.ndarray, box: Box | None, size: tuple[int, int]) -> np.ndarray:
-    """The part of `image` (HxW or HxWxC) inside `box` (None: all of it), stretched to `size` (width, height).
+    """The part of `image` (HxW or HxWxC) inside `box` (None: all of it), stretched to `size` (width, height);
+    where the box reaches past the frame, the frame is mirrored at its edge (BORDER_REFLECT).
 
     An image already of that size is returned as it is, not copied."""
     left, top, right, bottom = box_rect(box, image.shape)
-    return shrink(image[top:bottom, left:right], size)
+    inside = image[top:bottom, left:right]
+    margins = _margins(box, image.shape)
+    if any(margins):
+        inside = cv2.copyMakeBorder(inside, *margins, cv2.BORDER_REFLECT)
+    return shrink(inside, size)
 
 
 def paste(mask: np.ndarray, box: Box | None, frame_shape: tuple[int, ...]) -> np.ndarray:
@@ -176,10 +208,20 @@ def paste(mask: np.ndarray, box: Box | None, frame_shape: tuple[int, ...]) -> np
     if box is None:
         same = mask.shape == (height, width)
         return mask.astype(np.float32) if same else shrink(mask, (width, height))
-    left, top, right, bottom = box.pixels()
-    inside = cv2.resize(mask.astype(np.float32, copy=False), (right - left, bottom - top),
+    span_left, span_top, span_right, span_bottom = box.pixels()
+    inside = cv2.resize(mask.astype(np.float32, copy=False), (span_right - span_left, span_bottom - span_top),
                         interpolation=cv2.INTER_LINEAR)
+    above, below, before, after = _margins(box, frame_shape)
+    inside = inside[above : inside.shape[0] - below, before : inside.shape[1] - after]
+    left, top, right, bottom = box_rect(box, frame_shape)
     return cv2.copyMakeBorder(inside, top, height - bottom, left, width - right, cv2.BORDER_CONSTANT, value=0.0)
+
+
+def _margins(box: Box | None, frame_shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """How many pixels the crop `box` reaches past the frame: (top, bottom, left, right)."""
+    left, top, right, bottom = crop_span(box, frame_shape)
+    height, width = frame_shape[:2]
+    return max(0, -top), max(0, bottom - height), max(0, -left), max(0, right - width)
 
 
 class SteadyBox:

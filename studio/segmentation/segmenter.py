@@ -14,13 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 
 from studio.resample import Rect, move_crop
 from studio.runtime.intensity import MASK_THRESHOLD
 from studio.segmentation.errors import ModelError
 from studio.segmentation.face_region import FacePrior
-from studio.segmentation.framing import Box, FaceFinder, FramingOptions, SteadyBox, box_rect, crop, head_box, paste
+from studio.segmentation.framing import (
+    Box,
+    FaceFinder,
+    FramingOptions,
+    SteadyBox,
+    box_rect,
+    crop,
+    crop_span,
+    head_box,
+    paste,
+)
 from studio.segmentation.hair_model import OnnxHairModel
 from studio.segmentation.motion import MaskCarrier
 from studio.segmentation.refine import refine_mask
@@ -57,6 +68,10 @@ class SegmenterOptions:
       on the region the model saw; in `track` on every `face_every`-th frame and after cuts, following the last
       face, its region held in between: about 6.5 ms a time at 720p on this machine's CPU).
       `create` uses it when the face models are installed and logs a warning when they are not.
+    - `mirror_stills`: `segment` averages the model's masks of the picture and of its mirror image (one more
+      model run per still; video does without). The model is not quite symmetric, and its two guesses err
+      differently: on the development photos this raised IoU by 0.6-1.4 points on faces and changed
+      hair-only photos by under 0.1.
     - `threads`: ONNX Runtime intra-op threads on the CPU (0: its default, one per physical core).
     """
 
@@ -71,6 +86,7 @@ class SegmenterOptions:
     face_prior: bool = True
     face_every: int = 8
     scene_change: float = 0.06
+    mirror_stills: bool = True
     threads: int = 0
     framing_options: FramingOptions = field(default_factory=FramingOptions)
 
@@ -118,8 +134,8 @@ class HairSegmenter:
         self._steady = SteadyBox(self.options.framing_options)
         self._scene = SceneChange(self.options.scene_change)
         self._carrier = MaskCarrier() if self.options.segment_every > 1 else None
-        self._previous: np.ndarray | None = None  # the last mask at model size, of the crop `_previous_rect`
-        self._previous_rect: Rect = (0, 0, 0, 0)
+        self._previous: np.ndarray | None = None  # the last mask at model size, of the crop `_previous_span`
+        self._previous_span: Rect = (0, 0, 0, 0)
         self._last_face: Box | None = None
         self._frame_index = 0
         self._scene_framed: bool | None = None  # the scene's first mask (no prior) showed the hair framed
@@ -146,12 +162,18 @@ class HairSegmenter:
         """Hair mask of a still image: uint8 RGB HxWx3 -> float32 HxW in [0, 1] (hair probability)."""
         image = _check_rgb(image)
         size = self.model.input_size
-        whole = paste(self.model(crop(image, None, size), None), None, image.shape)
+        model_input = crop(image, None, size)
+        probability = self.model(model_input, None).copy()  # the model reuses its output buffer
         box = self._head_box(image) if self._faces is not None else None
-        if box is None or self._hair_framed(whole):
-            box, mask = None, whole
+        if box is not None and not self._hair_framed(probability):
+            model_input = crop(image, box, size)
+            probability = self.model(model_input, None).copy()
         else:
-            mask = paste(self.model(crop(image, box, size), None), box, image.shape)
+            box = None
+        if self.options.mirror_stills:
+            mirrored = self.model(np.ascontiguousarray(model_input[:, ::-1]), None)[:, ::-1]
+            probability = cv2.addWeighted(probability, 0.5, mirrored, 0.5, 0.0)
+        mask = paste(probability, box, image.shape)
         if self.face_prior is not None:  # a still: the face tracked in video stays as it was
             self.face_prior.take_out(image, box_rect(box, image.shape), mask)
         return self._refined(image, mask, box)
@@ -163,17 +185,17 @@ class HairSegmenter:
         if self._scene(frame):  # a cut, or a new frame size
             self._start_scene()
         box = self._tracked_box(frame)
-        rect = box_rect(box, frame.shape)
-        carried = self._carry(frame, box, rect)
+        span = crop_span(box, frame.shape)
+        carried = self._carry(frame, box, span)
         if carried is not None:
             self._previous = carried
         else:
-            self._previous = self._segment_with_prior(frame, box, rect)
-        self._previous_rect = rect
+            self._previous = self._segment_with_prior(frame, box, span)
+        self._previous_span = span
         mask = paste(self._previous, box, frame.shape)  # new: the caller may change it
         if self.face_prior is not None:
             if self._frame_index % self.options.face_every == 0:
-                self.face_prior.update(frame, rect, mask)
+                self.face_prior.update(frame, box_rect(box, frame.shape), mask)
             self.face_prior.apply(mask)
         mask = self._refined(frame, mask, box)
         if self._scene_framed is None:  # the scene's first frame: whole frame, no prior
@@ -189,28 +211,29 @@ class HairSegmenter:
         mask[top:bottom, left:right] = refine_mask(image[top:bottom, left:right], mask[top:bottom, left:right])
         return mask
 
-    def _segment_with_prior(self, frame: np.ndarray, box: Box | None, rect: Rect) -> np.ndarray:
-        """The model's mask of the crop `rect`, at model size, given the previous mask and blended with it."""
+    def _segment_with_prior(self, frame: np.ndarray, box: Box | None, span: Rect) -> np.ndarray:
+        """The model's mask of the crop `span` (`crop_span`), at model size, given the previous mask and blended
+        with it."""
         prior = self._previous
-        if prior is not None and rect != self._previous_rect:  # the crop moved: the prior moves with it
-            prior = move_crop(prior, self._previous_rect, rect)
+        if prior is not None and span != self._previous_span:  # the crop moved: the prior moves with it
+            prior = move_crop(prior, self._previous_span, span)
         model_input = crop(frame, box, self.model.input_size)
         if self._carrier is not None:
-            self._carrier.remember(model_input, rect)
+            self._carrier.remember(model_input, span)
         weight = np.float32(self.options.prior_weight)
         probability = self.model(model_input, None if prior is None else prior * weight)
         blended = certainty_blend(probability, prior, self.options.temporal_ratio)
         # The prior stays at model size: no round trip through the frame's resolution (2-4 ms at 720p).
         return blended.copy() if blended is probability else blended  # the model reuses its output buffer
 
-    def _carry(self, frame: np.ndarray, box: Box | None, rect: Rect) -> np.ndarray | None:
+    def _carry(self, frame: np.ndarray, box: Box | None, span: Rect) -> np.ndarray | None:
         """The previous mask carried along the motion to this frame, when this frame skips the model."""
         if self._carrier is None or self._previous is None or self._frame_index % self.options.segment_every == 0:
             return None
-        if rect != self._previous_rect:
+        if span != self._previous_span:
             return None
         side = self._carrier.flow_side
-        return self._carrier.carry(self._previous, crop(frame, box, (side, side)), rect)
+        return self._carrier.carry(self._previous, crop(frame, box, (side, side)), span)
 
     def reset(self) -> None:
         """Forget the previous frames (call between clips); the next `track` starts from an empty prior."""
@@ -257,6 +280,8 @@ class HairSegmenter:
         return self._steady.update(face, frame.shape)
 
     def _hair_framed(self, whole_frame_mask: np.ndarray) -> bool:
+        """Whether the hair covers `hair_framed` of the frame in `whole_frame_mask` (the whole frame's mask at
+        any size: the frame's or the model's, which stretches it uniformly)."""
         # A face crop helps only when the hair is small in the frame; on photos already framed on the hair,
         # a "face" is more likely a false detection in hair texture, which would crop most of the hair away.
         return bool(np.mean(whole_frame_mask >= MASK_THRESHOLD) >= self.options.framing_options.hair_framed)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from studio.images import read_rgb
-from studio.segmentation.framing import Box, FaceFinder, FramingOptions, SteadyBox, crop, head_box, paste
+from studio.segmentation.framing import (
+    Box,
+    FaceFinder,
+    FramingOptions,
+    SteadyBox,
+    box_rect,
+    crop,
+    crop_span,
+    head_box,
+    paste,
+)
 from tests.conftest import require_shared
 
 WIDE = (720, 1280, 3)
@@ -20,32 +31,45 @@ def test_head_box_is_a_lifted_square_around_a_small_face() -> None:
     assert box.centre == pytest.approx((640, 340 - 0.25 * 80))
 
 
-def test_head_box_stays_inside_the_frame() -> None:
+def test_head_box_stays_inside_the_frame_where_it_fits() -> None:
     box = head_box(Box(0, 650, 60, 60), WIDE)
     assert box is not None
     assert box.x == 0 and box.y + box.h == pytest.approx(720)
-    tall = head_box(Box(600, 200, 300, 300), WIDE)  # crop taller than the frame: shrunk to its height
-    assert tall is not None and tall.h == 720 and tall.w == 900
 
 
-def test_head_box_is_none_when_the_face_fills_the_frame() -> None:
-    assert head_box(Box(60, 60, 120, 120), (250, 250, 3)) is None
+def test_a_head_box_taller_than_the_frame_reaches_past_it_by_at_most_the_overhang() -> None:
+    tall = head_box(Box(600, 200, 300, 300), WIDE, FramingOptions(overhang=0.15))  # a 900 px crop, 720 px frame
+    assert tall is not None and tall.w == tall.h == 900
+    assert tall.y == pytest.approx(-0.15 * 720)  # lifted over the hair as far as the overhang allows
+    assert 0 <= tall.y + tall.h - 720 <= 0.15 * 720 and 0 <= tall.x <= 1280 - 900
+    huge = head_box(Box(400, 100, 400, 400), WIDE, FramingOptions(overhang=0.15))  # 1200 px: shortened
+    assert huge is not None and huge.h == pytest.approx(1.3 * 720) and huge.y == pytest.approx(-108)
+    lfw = head_box(Box(72, 74, 111, 111), (250, 250, 3), FramingOptions(overhang=0.15))  # a face filling a photo
+    assert lfw is not None and lfw.w == lfw.h == pytest.approx(325)
+    assert lfw.x == pytest.approx(-37.5) and lfw.y == pytest.approx(-37.5)
 
 
-def test_crop_then_paste_restores_the_box_and_zeros_outside() -> None:
-    mask = np.zeros(WIDE[:2], np.float32)
-    mask[200:400, 500:700] = 1.0
-    box = Box(450, 150, 300, 300)
-    back = paste(crop(mask, box, (512, 512)), box, WIDE)
-    assert back.shape == WIDE[:2] and back.dtype == np.float32
-    assert np.abs(back - mask).mean() < 0.01
-    assert back[:150].max() == 0 and back[:, :450].max() == 0
+def test_head_box_is_none_when_the_crop_is_nearly_the_frame() -> None:
+    assert head_box(Box(60, 60, 75, 75), (250, 250, 3)) is None  # 225 px: 90% of the frame
+    assert head_box(Box(60, 60, 120, 120), (250, 250, 3), FramingOptions(overhang=0.0)) is None
 
 
-def test_crop_and_paste_without_a_box_use_the_whole_frame() -> None:
-    image = np.zeros((90, 160, 3), np.uint8)
-    assert crop(image, None, (512, 512)).shape == (512, 512, 3)
-    assert paste(np.ones((512, 512), np.float32), None, image.shape).shape == (90, 160)
+def test_crop_mirrors_the_frame_where_the_box_reaches_past_it() -> None:
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    box = Box(-6, -4, 72, 50)  # 6 px past the left and right, 4 px past the top, 6 px past the bottom
+    mirrored = cv2.copyMakeBorder(image, 4, 6, 6, 6, cv2.BORDER_REFLECT)
+    np.testing.assert_array_equal(crop(image, box, (72, 50)), mirrored)
+    assert box_rect(box, image.shape) == (0, 0, 60, 40) and crop_span(box, image.shape) == (-6, -4, 66, 46)
+
+
+def test_paste_keeps_the_part_of_an_overhanging_crop_inside_the_frame() -> None:
+    shape = (40, 60, 3)
+    mask = np.zeros((50, 72), np.float32)
+    mask[4:44, 6:66] = np.linspace(0.0, 1.0, 60, dtype=np.float32)  # the frame's part: a left-right ramp
+    back = paste(mask, Box(-6, -4, 72, 50), shape)
+    assert back.shape == shape[:2]
+    np.testing.assert_allclose(back, np.broadcast_to(np.linspace(0.0, 1.0, 60, dtype=np.float32), shape[:2]))
 
 
 def face_at(x: float, y: float, side: float = 80) -> Box:

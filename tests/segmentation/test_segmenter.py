@@ -116,7 +116,25 @@ def test_segment_returns_a_float_mask_of_the_image_size() -> None:
     segmenter, model = fake_segmenter()
     mask = segmenter.segment(frame_with_red(255, (50, 70)))
     assert mask.shape == (50, 70) and mask.dtype == np.float32
-    assert np.allclose(mask, 1.0) and model.priors == [None]
+    assert np.allclose(mask, 1.0) and model.priors == [None, None]  # the picture and its mirror image
+
+
+class LopsidedModel(FakeModel):
+    """A FakeModel that sees more hair on the left of its input than on the right: a model that is not
+    symmetric, as a trained one never quite is."""
+
+    def __call__(self, rgb: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
+        ramp = np.linspace(0.3, 0.0, rgb.shape[1], dtype=np.float32)
+        return np.clip(super().__call__(rgb, prior) + ramp, 0.0, 1.0)
+
+
+@pytest.mark.parametrize("mirror", [True, False])
+def test_segment_of_a_mirrored_still_is_the_mirrored_mask_only_with_mirror_stills(mirror: bool) -> None:
+    rng = np.random.default_rng(3)
+    still = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    segmenter = HairSegmenter(LopsidedModel(), SegmenterOptions(framing=False, refine=False, mirror_stills=mirror))
+    mask, of_mirrored = segmenter.segment(still), segmenter.segment(np.ascontiguousarray(still[:, ::-1]))
+    assert (np.abs(of_mirrored[:, ::-1] - mask).max() < 1e-5) == mirror  # the lopsided model: 0.3 apart
 
 
 def test_track_feeds_the_previous_mask_and_blends_by_certainty() -> None:
