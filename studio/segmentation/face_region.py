@@ -127,13 +127,19 @@ def face_weights(
     leniency = 1.0 if hair is None else LENIENCY
     weights = np.clip((leniency * SKIN_FAR - skin) / (leniency * (SKIN_FAR - SKIN_NEAR)), 0.0, 1.0)
     weights = weights.astype(np.float32)
+    closer = None
     if hair is not None:
         # Nearer the hair's colour than the skin's: hair (a fringe, a beard), whatever its distance from skin.
-        closer = np.clip((_skin_distance(lab, hair) - skin) / HAIR_MARGIN + 0.5, 0.0, 1.0)
+        closer = np.clip((_skin_distance(lab, hair) - skin) / HAIR_MARGIN + 0.5, 0.0, 1.0).astype(np.float32)
         np.minimum(weights, closer, out=weights)
     weights *= inside
     np.maximum(weights, features, out=weights)
     weights = cv2.GaussianBlur(weights, (0, 0), sigma * scale)
+    if closer is not None:
+        # The feathering must not reach into pixels of the hair's own colour: it cut a band off dark hairlines
+        # and sideburns (eval_segmentation.py --limit 300: dark hair IoU +0.6 points, boundary F 0.630 -> 0.655;
+        # tight +0.3, light hair +0.2; spill 2.7% -> 2.9% on tight faces, still a third under MediaPipe's).
+        np.minimum(weights, np.maximum(closer, features, dtype=np.float32), out=weights)
     return rect, cv2.resize(weights, (right - left, bottom - top), interpolation=cv2.INTER_LINEAR)
 
 
