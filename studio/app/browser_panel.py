@@ -14,7 +14,7 @@ import numpy as np
 from studio.app.browser import COMPARE_SIZE, THUMB_SIZE, Entry, Page, build_page, compare_pair, default_folder
 from studio.app.dialogs import ask_file
 from studio.app.hosts import BrowserHost
-from studio.app.textures import RawTexture
+from studio.app.textures import PictureTexture
 from studio.runtime import Preset
 
 COLUMNS = 4
@@ -33,10 +33,10 @@ class PresetBrowser:
         self.page: Page | None = None
         self.buttons: list[int] = []  # the tiles' image buttons, in the page's order
         self.compared: Entry | None = None
-        self._textures: list[RawTexture] = []
+        self._textures: list[PictureTexture] = []
         self._request = 0  # a page or comparison that comes back after a newer request is dropped
         blank = np.zeros((COMPARE_SIZE[1], 2 * COMPARE_SIZE[0], 3), np.uint8)
-        self._compare_texture = RawTexture(2 * COMPARE_SIZE[0], COMPARE_SIZE[1], blank)
+        self._compare_texture = PictureTexture(2 * COMPARE_SIZE[0], COMPARE_SIZE[1], blank)
         with dpg.window(label="Preset browser", show=False, width=WINDOW_SIZE[0], height=WINDOW_SIZE[1],
                         pos=(240, 60), on_close=lambda *_: None) as self.window:
             with dpg.group(horizontal=True):
@@ -52,7 +52,7 @@ class PresetBrowser:
             self.folder_text = dpg.add_text("", color=NOTE_COLOUR, wrap=WINDOW_SIZE[0] - 30)
             with dpg.group(show=False) as self.compare_group:
                 self.compare_text = dpg.add_text("", color=LABEL_COLOUR)
-                dpg.add_image(self._compare_texture.tag, width=2 * COMPARE_SIZE[0], height=COMPARE_SIZE[1])
+                self._compare_texture.add_image(width=2 * COMPARE_SIZE[0], height=COMPARE_SIZE[1])
             dpg.add_separator()
             self.grid = dpg.add_group()
 
@@ -133,7 +133,7 @@ class PresetBrowser:
         row = None
         for index, tile in enumerate(page.tiles):
             if index == len(self._textures):
-                self._textures.append(RawTexture(*THUMB_SIZE, tile.picture))
+                self._textures.append(PictureTexture(*THUMB_SIZE, tile.picture))
             else:
                 self._textures[index].show(tile.picture)
             if index % COLUMNS == 0:
@@ -145,7 +145,7 @@ class PresetBrowser:
 
     def _add_tile(self, row: int, index: int, entry: Entry) -> None:
         with dpg.group(parent=row, width=THUMB_SIZE[0] + 16):
-            button = dpg.add_image_button(self._textures[index].tag, width=THUMB_SIZE[0], height=THUMB_SIZE[1],
+            button = self._textures[index].add_image_button(width=THUMB_SIZE[0], height=THUMB_SIZE[1],
                                           callback=lambda *_, i=index: self.click(i))
             self.buttons.append(button)
             if entry.preset is None:

@@ -11,7 +11,7 @@ from studio.app.hosts import ReferenceHost
 from studio.app.preview import fit_box, strip_picture, thumbnail
 from studio.app.references import MaskChoice, Reference
 from studio.app.state import Slot
-from studio.app.textures import RawTexture
+from studio.app.textures import PictureTexture
 from studio.runtime import LUT3D
 from studio.runtime.look_settings import parse_hex, to_hex
 from studio.sources import IMAGE_SUFFIXES
@@ -45,13 +45,13 @@ class ReferencePanel:
         self._shown: tuple[Reference | None, float | None] | None = None
         self._drag_start: tuple[float, float] | None = None
         self._drawing = False
-        self.thumb_texture = RawTexture(THUMB, THUMB, np.full((THUMB, THUMB, 3), 40, np.uint8))
-        self.strip_texture = RawTexture(*STRIP_SIZE, strip_picture(None, *STRIP_SIZE))
+        self.thumb_texture = PictureTexture(THUMB, THUMB, np.full((THUMB, THUMB, 3), 40, np.uint8))
+        self.strip_texture = PictureTexture(*STRIP_SIZE, strip_picture(None, *STRIP_SIZE))
         with dpg.child_window(height=392, border=True):
             dpg.add_text(f"{role.capitalize()} reference", color=(230, 200, 120))
             with dpg.group(horizontal=True):
                 with dpg.drawlist(width=THUMB, height=THUMB) as self.drawlist:
-                    dpg.draw_image(self.thumb_texture.tag, (0, 0), (THUMB, THUMB))
+                    self.thumb_texture.draw_image((0, 0), (THUMB, THUMB))
                     self.rectangle = dpg.draw_rectangle((0, 0), (0, 0), color=(255, 255, 0), thickness=2, show=False)
                 with dpg.group():
                     dpg.add_button(label="Load photo...", width=200, callback=self._ask_photo)
@@ -76,7 +76,7 @@ class ReferencePanel:
                 dpg.bind_item_handler_registry(slider, edit_done)
                 self.sliders[name] = slider
             dpg.add_text("Baked LUT (strip: x = r + N*b, y = g)")
-            dpg.add_image(self.strip_texture.tag, width=520, height=28)
+            self.strip_texture.add_image(width=520, height=28)
 
     # ----- refresh from state -----
 

@@ -7,7 +7,7 @@ import dearpygui.dearpygui as dpg
 import numpy as np
 
 from studio.app.response import RAMP_WIDTH, ResponseRamp, with_markers
-from studio.app.textures import RawTexture
+from studio.app.textures import PictureTexture
 
 WARNING_COLOUR = (255, 190, 90)
 _WIDTH_SCALE = 2  # screen pixels per strip column
@@ -20,10 +20,10 @@ class ResponsePanel:
         blank = with_markers(_EMPTY, None)
         self._shape = blank.shape[:2]
         self._shown: tuple[int, int | None] | None = None
-        self.texture = RawTexture(RAMP_WIDTH, self._shape[0], blank)
+        self.texture = PictureTexture(RAMP_WIDTH, self._shape[0], blank)
         dpg.add_text("Response, dark hair to light: greys and hair recoloured; ticks at the references, a line at "
                      "the live frame", wrap=540, color=(160, 160, 160))
-        dpg.add_image(self.texture.tag, width=RAMP_WIDTH * _WIDTH_SCALE, height=self._shape[0])
+        self.texture.add_image(width=RAMP_WIDTH * _WIDTH_SCALE, height=self._shape[0])
         self.warning = dpg.add_text("", color=WARNING_COLOUR, wrap=540)
 
     def show(self, ramp: ResponseRamp | None, live_intensity: float | None) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 
 from studio.app.eyedropper import live_hair_text, swatch_rgba
 from studio.app.scopes import CHROMA_RANGE, LIGHTNESS_BINS, SCOPE_SIZE, HairScopes, describe, oklab, scope_position
-from studio.app.textures import RawTexture
+from studio.app.textures import PictureTexture
 from studio.runtime.look_settings import parse_hex
 
 SCOPES_HEIGHT = 262
@@ -41,7 +41,7 @@ class ScopesPanel:
         self._targets: dict[str, str] | None = None
         self._button: tuple[str, bool] | None = None
         self._empty = np.zeros((SCOPE_SIZE, SCOPE_SIZE, 3), np.uint8)
-        self.texture = RawTexture(SCOPE_SIZE, SCOPE_SIZE, self._empty)
+        self.texture = PictureTexture(SCOPE_SIZE, SCOPE_SIZE, self._empty)
         with dpg.group(horizontal=True):
             dpg.add_text("Live hair")
             self.swatch = dpg.add_color_button(swatch_rgba(None), width=40, height=20, no_alpha=True,
@@ -93,7 +93,7 @@ class ScopesPanel:
     def _build_vectorscope(self) -> None:
         half = (SCOPE_SIZE - 1) / 2.0
         with dpg.drawlist(width=SCOPE_SIZE, height=SCOPE_SIZE):
-            dpg.draw_image(self.texture.tag, (0, 0), (SCOPE_SIZE, SCOPE_SIZE))
+            self.texture.draw_image((0, 0), (SCOPE_SIZE, SCOPE_SIZE))
             for chroma in RINGS:
                 dpg.draw_circle((half, half), chroma / CHROMA_RANGE * half, color=GRID_COLOUR)
             dpg.draw_circle((half, half), half, color=(90, 90, 100))
