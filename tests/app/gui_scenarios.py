@@ -403,6 +403,56 @@ class _NoHair:
         pass
 
 
+def picture_texture(tmp: Path) -> None:
+    """A PictureTexture shown by an image, an image button and a drawlist: after `show`, all three draw the new
+    picture, the old texture is gone, and an item deleted meanwhile is skipped."""
+    import dearpygui.dearpygui as dpg
+    import imageio.v3 as iio
+
+    from studio.app.textures import PictureTexture
+
+    def plain(colour: tuple[int, int, int]) -> np.ndarray:
+        return np.full((32, 48, 3), colour, np.uint8)
+
+    dpg.create_context()
+    dpg.create_viewport(width=400, height=300)
+    dpg.setup_dearpygui()
+    texture = PictureTexture(48, 32, plain((255, 0, 0)))
+    first = texture.tag
+    with dpg.window(width=390, height=290):
+        texture.add_image(width=48, height=32)
+        gone = texture.add_image_button(width=48, height=32)
+        with dpg.drawlist(width=48, height=32):
+            texture.draw_image((0, 0), (48, 32))
+    dpg.show_viewport()
+
+    def drawn(name: str) -> tuple[int, int]:
+        for _ in range(4):
+            dpg.render_dearpygui_frame()
+        dpg.output_frame_buffer(str(tmp / name))
+        for _ in range(3):  # the frame buffer is written during a later frame
+            dpg.render_dearpygui_frame()
+        pixels = iio.imread(tmp / name)[..., :3].astype(int)
+        red = (pixels[..., 0] > 200) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)
+        green = (pixels[..., 1] > 200) & (pixels[..., 0] < 60) & (pixels[..., 2] < 60)
+        return int(red.sum()), int(green.sum())
+
+    red, green = drawn("red.png")
+    assert red >= 3 * 48 * 32 - 200 and green == 0, (red, green)
+    dpg.delete_item(gone)
+    texture.show(plain((0, 255, 0)))
+    red, green = drawn("green.png")
+    assert red == 0 and green >= 2 * 48 * 32 - 200, (red, green)
+    assert not dpg.does_item_exist(first) and dpg.does_item_exist(texture.tag)
+    try:
+        texture.show(np.zeros((10, 10, 3), np.uint8))
+    except ValueError as error:
+        assert "48x32" in str(error), error
+    else:
+        raise AssertionError("a picture of the wrong size was taken")
+    dpg.destroy_context()
+
+
 def _set_checkbox(item: int, value: bool) -> None:
     import dearpygui.dearpygui as dpg
 
@@ -450,4 +500,4 @@ if __name__ == "__main__":
     {"quick_ctrl_taps": quick_ctrl_taps, "small_window_and_zoom": small_window_and_zoom,
      "scopes_and_eyedroppers": scopes_and_eyedroppers, "workspace_save": workspace_save,
      "workspace_reopen": workspace_reopen, "preset_browser": preset_browser,
-     "clip_strip": clip_strip}[sys.argv[1]](Path(sys.argv[2]))
+     "clip_strip": clip_strip, "picture_texture": picture_texture}[sys.argv[1]](Path(sys.argv[2]))

@@ -226,6 +226,10 @@ def test_the_clip_strip_switches_sources_steps_frames_and_loops(display: str, tm
     _scenario("clip_strip", tmp_path)
 
 
+def test_a_picture_texture_is_replaced_in_every_item_that_shows_it(display: str, tmp_path: Path) -> None:
+    _scenario("picture_texture", tmp_path)
+
+
 def _scenario(name: str, tmp_path: Path) -> None:
     """Run a scenario of tests/app/gui_scenarios.py in its own process: Dear PyGui crashes at random when a
     second window is made in a process after the first was destroyed."""
