@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from studio.resample import move_crop, shrink
-from studio.segmentation.framing import Box, box_rect, crop, paste
+from studio.segmentation.framing import Box, box_rect, crop, crop_span, paste
 
 
 def photo_like(height: int, width: int) -> np.ndarray:
@@ -54,6 +54,22 @@ def test_move_crop_equals_pasting_into_the_frame_and_cropping_again() -> None:
     assert np.abs(moved - expected)[inner].max() < 0.01
     whole = move_crop(mask, box_rect(old, frame_shape), box_rect(None, frame_shape))
     assert whole[:, :100].max() == 0.0  # left of the old crop nothing is known
+
+
+def test_move_crop_between_crops_reaching_past_the_frame_agrees_inside_it() -> None:
+    # A face filling a 250x250 photo: the head crops reach past its edges (track carries the prior between them).
+    frame_shape = (250, 250)
+    rng = np.random.default_rng(4)
+    mask = cv2.GaussianBlur(rng.random((512, 512)).astype(np.float32), (0, 0), 6)
+    old, new = Box(-37.5, -37.5, 325, 325), Box(-30, -40, 320, 325)
+    moved = move_crop(mask, crop_span(old, frame_shape), crop_span(new, frame_shape))
+    expected = crop(paste(mask, old, frame_shape), new, (512, 512))
+    # Inside the frame both agree; outside it the crop mirrors the frame while the moved mask keeps what the old
+    # crop saw there.
+    left, top, right, bottom = crop_span(new, frame_shape)
+    columns = slice(round(-left / (right - left) * 512) + 8, round((250 - left) / (right - left) * 512) - 8)
+    rows = slice(round(-top / (bottom - top) * 512) + 8, round((250 - top) / (bottom - top) * 512) - 8)
+    assert np.abs(moved - expected)[rows, columns].max() < 0.01
 
 
 def test_move_crop_to_the_same_crop_changes_nothing() -> None:
