@@ -146,7 +146,7 @@ class PresetBrowser:
     def _add_tile(self, row: int, index: int, entry: Entry) -> None:
         with dpg.group(parent=row, width=THUMB_SIZE[0] + 16):
             button = self._textures[index].add_image_button(width=THUMB_SIZE[0], height=THUMB_SIZE[1],
-                                          callback=lambda *_, i=index: self.click(i))
+                                                            callback=lambda *_, i=index: self.click(i))
             self.buttons.append(button)
             if entry.preset is None:
                 dpg.add_text(f"cannot load {entry.path.name}", color=ERROR_COLOUR, wrap=THUMB_SIZE[0])
