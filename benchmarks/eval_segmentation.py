@@ -9,8 +9,8 @@ Cases (ground truth: ../shared/data/hairseg):
   CelebA-HQ faces; grey and white hair is where masks spill onto the face).
 
 The baseline is MediaPipe's pipeline with the same weights: the whole frame stretched to 512x512, an empty
-prior, softmax channel 1 (HairSegmenter with framing, mirroring and refinement off); "unrefined" is ours without
-the guided-filter edge refinement. IoU uses mask >= 0.5 on both sides; an image
+prior, softmax channel 1, one look (HairSegmenter with framing, mirroring, the second look and refinement off);
+"unrefined" is ours without the guided-filter edge refinement. IoU uses mask >= 0.5 on both sides; an image
 where both masks are empty counts 1. Run: python benchmarks/eval_segmentation.py [--limit N] [--seed S]
 """
 
@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         model_path = onnx_path()
     model = OnnxHairModel.load(model_path)
     face_prior = FacePrior(FaceLandmarker.create(model_path.parent))
-    methods = {"baseline": HairSegmenter(model, SegmenterOptions(framing=False, refine=False, mirror_stills=False)),
+    methods = {"baseline": HairSegmenter(model, SegmenterOptions(framing=False, refine=False, mirror_stills=False,
+                                                                     refeed_stills=False)),
                "unrefined": HairSegmenter(model, SegmenterOptions(framing=True, refine=False)),
                "no face": HairSegmenter(model, SegmenterOptions(framing=True)),
                "ours": HairSegmenter(model, SegmenterOptions(framing=True), face_prior)}

@@ -13,7 +13,7 @@ from studio.images import read_mask, read_rgb
 from studio.segmentation.errors import ModelError
 from studio.segmentation.face_region import FacePrior
 from studio.segmentation.faces import FaceLandmarker
-from studio.segmentation.framing import FaceFinder, head_box
+from studio.segmentation.framing import Box, FaceFinder, head_box
 from studio.segmentation.hair_model import (
     HAIR_OUTPUT,
     OnnxHairModel,
@@ -116,7 +116,25 @@ def test_segment_returns_a_float_mask_of_the_image_size() -> None:
     segmenter, model = fake_segmenter()
     mask = segmenter.segment(frame_with_red(255, (50, 70)))
     assert mask.shape == (50, 70) and mask.dtype == np.float32
-    assert np.allclose(mask, 1.0) and model.priors == [None, None]  # the picture and its mirror image
+    assert np.allclose(mask, 1.0) and len(model.priors) == 4  # the picture and its mirror image, each seen twice
+
+
+@pytest.mark.parametrize("refeed", [True, False])
+def test_segment_of_a_whole_picture_looks_again_given_its_first_mask_only_with_refeed_stills(refeed: bool) -> None:
+    segmenter, model = fake_segmenter(prior_weight=0.5, mirror_stills=False, refeed_stills=refeed)
+    segmenter.segment(frame_with_red(200))
+    assert model.priors[0] is None and len(model.priors) == (2 if refeed else 1)
+    if refeed:
+        np.testing.assert_allclose(model.priors[1], 0.5 * 200 / 255, atol=1e-6)  # the first mask, at prior_weight
+
+
+def test_segment_of_a_head_crop_looks_once_per_mirror_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    # On a head crop the second look fed the model's own errors back (wide shots -0.4 IoU points).
+    monkeypatch.setattr(FaceFinder, "__call__", lambda self, frame, expected=None: Box(28, 20, 8, 8))
+    model = FakeModel()
+    segmenter = HairSegmenter(model, SegmenterOptions(refine=False))
+    segmenter.segment(frame_with_red(60))  # too little 'hair' for a photo framed on it: the head is cropped
+    assert model.priors == [None, None, None]  # the whole frame, the crop and its mirror image
 
 
 class LopsidedModel(FakeModel):
