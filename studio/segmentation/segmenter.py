@@ -50,7 +50,8 @@ class SegmenterOptions:
     - `temporal_ratio`: weight in [0, 1] of the certainty blend with the previous mask in `track`
       (MediaPipe's 0.9; 0 turns the blend off but still feeds the previous mask to the model).
     - `prior_weight`: scale in [0, 1] of the previous mask fed to the model as its fourth channel in `track`
-      (MediaPipe: 1). At full strength the model over-trusts it and feeds its own errors back: on the
+      (MediaPipe: 1), and of the first mask in `segment`'s second look (`refeed_stills`; 0.35, 0.7 and 1 did
+      worse there). At full strength the model over-trusts it and feeds its own errors back: on the
       lfw_motion clips hair grew on empty background and IoU fell 15 points on one clip; at 0.5 every clip
       scores at least as well as independent frames, with half their flicker.
     - `framing`: segment a crop around the head when a face is found (see `framing`).
@@ -78,6 +79,7 @@ class SegmenterOptions:
       `track` (one more model run, per mirror image). The model was made to be given its last mask; on the whole
       picture its second look is surer (`eval_segmentation.py --limit 300`: hair-only IoU 0.8455 -> 0.8511, dark
       hair +0.4 points, light hair +0.2; on head crops it fed its own errors back: wide -0.4, so they do without).
+      A Figaro1k photo took about 200 -> 300 ms on this project's 2-core machine.
     - `threads`: ONNX Runtime intra-op threads on the CPU (0: its default, one per physical core).
     """
 
