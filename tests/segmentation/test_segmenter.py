@@ -13,7 +13,7 @@ from studio.images import read_mask, read_rgb
 from studio.segmentation.errors import ModelError
 from studio.segmentation.face_region import FacePrior
 from studio.segmentation.faces import FaceLandmarker
-from studio.segmentation.framing import Box, FaceFinder, head_box
+from studio.segmentation.framing import Box, FaceFinder, box_rect, crop_span, head_box
 from studio.segmentation.hair_model import (
     HAIR_OUTPUT,
     OnnxHairModel,
@@ -153,6 +153,27 @@ def test_segment_of_a_mirrored_still_is_the_mirrored_mask_only_with_mirror_still
     segmenter = HairSegmenter(LopsidedModel(), SegmenterOptions(framing=False, refine=False, mirror_stills=mirror))
     mask, of_mirrored = segmenter.segment(still), segmenter.segment(np.ascontiguousarray(still[:, ::-1]))
     assert (np.abs(of_mirrored[:, ::-1] - mask).max() < 1e-5) == mirror  # the lopsided model: 0.3 apart
+
+
+def test_segment_of_a_face_filling_the_photo_averages_the_whole_picture_and_the_head_crop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    face = Box(20, 12, 24, 24)
+    monkeypatch.setattr(FaceFinder, "__call__", lambda self, frame, expected=None: face)
+    still = np.random.default_rng(4).integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    still[..., 0] //= 8  # too little 'hair' for a photo framed on it
+    box = head_box(face, still.shape)
+    assert crop_span(box, still.shape) != box_rect(box, still.shape)  # the head crop reaches past the frame
+    options = {"refine": False, "mirror_stills": False, "refeed_stills": False}
+    whole = HairSegmenter(LopsidedModel(), SegmenterOptions(framing=False, **options)).segment(still)
+    head = HairSegmenter(LopsidedModel(), SegmenterOptions(average_views=False, **options)).segment(still)
+    both = HairSegmenter(LopsidedModel(), SegmenterOptions(**options)).segment(still)
+    left, top, right, bottom = box_rect(box, still.shape)
+    inside = np.zeros(still.shape[:2], bool)
+    inside[top:bottom, left:right] = True
+    assert np.abs(whole - head)[inside].mean() > 0.005  # the lopsided model sees the two views differently
+    np.testing.assert_allclose(both[inside], 0.5 * (whole + head)[inside], atol=1e-5)
+    np.testing.assert_allclose(both[~inside], whole[~inside], atol=1e-5)
 
 
 def test_track_feeds_the_previous_mask_and_blends_by_certainty() -> None:
