@@ -181,8 +181,8 @@ class HairSegmenter:
         whole_input = crop(image, None, size)
         first = self.model(whole_input, None).copy()  # the model reuses its output buffer
         box = self._head_box(image) if self._faces is not None else None
-        both = self.options.average_views and box is not None and crop_span(box, image.shape) != box_rect(
-            box, image.shape)
+        reaches_past = box is not None and crop_span(box, image.shape) != box_rect(box, image.shape)
+        both = self.options.average_views and reaches_past  # the face fills the photo: both views see it all
         if box is not None and not both and self._hair_framed(first):
             box = None
         mask = None
@@ -204,8 +204,9 @@ class HairSegmenter:
     def _still_probability(
         self, model_input: np.ndarray, first: np.ndarray | None = None, refeed: bool = False
     ) -> np.ndarray:
-        """The model's mask of a still's `model_input` (at model size; a new array): its `first` look at it (None:
-        looked at now), a second look with `refeed`, each averaged with the mirror image's with `mirror_stills`."""
+        """The model's mask of a still's `model_input` (at model size): its `first` look at it (None: looked at
+        now; returned as it is when nothing follows), a second look with `refeed`, each averaged with the mirror
+        image's with `mirror_stills`."""
         probability = self.model(model_input, None).copy() if first is None else first
         if refeed:
             probability = self._second_look(model_input, probability)
