@@ -83,7 +83,8 @@ class SegmenterOptions:
     - `average_views`: a still whose head crop reaches past the frame (a face filling the photo: LFW, passports,
       selfies) is segmented both as a whole picture (with the second look) and as the head crop, and the two masks
       averaged (`eval_segmentation.py --limit 300`: tight faces IoU 0.640 -> 0.649, light hair 0.703 -> 0.710,
-      dark hair -0.1 points; two to three more model runs for those photos). Other photos are segmented as one of
+      dark hair -0.1 points; three more model runs for those photos with the other defaults: an LFW photo took
+      about 125 -> 190 ms on this project's 2-core machine). Other photos are segmented as one of
       the two, as `FramingOptions.hair_framed` decides: where the crop lies inside the frame the whole picture is
       the worse view (a wide shot), or the crop is (a false face in a photo of hair).
     - `threads`: ONNX Runtime intra-op threads on the CPU (0: its default, one per physical core).
